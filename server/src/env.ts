@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment, read and validated once at start-up. Nothing else in the server reads
+ * process.env; everything receives an Env.
+ */
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = z.coerce.number().int().positive();
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  ATTUNE_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DATABASE_POOL_SIZE: positiveInt.default(20),
+  ATTUNE_SESSION_IDLE_MINUTES: positiveInt.default(30),
+  ATTUNE_SESSION_MAX_HOURS: positiveInt.default(12),
+  ATTUNE_TRUST_PROXY: boolean.default(false),
+  ATTUNE_REGISTER_LIMIT_PER_HOUR: positiveInt.default(30),
+  ATTUNE_WEB_DIR: z.string().min(1).optional(),
+  ATTUNE_CRISIS_RESOURCES_FILE: z.string().min(1).optional(),
+  ATTUNE_MODERATORS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  trustProxy: boolean;
+  registerLimitPerHour: number;
+  webDir: string;
+  crisisResourcesFile: string | undefined;
+  moderators: string[];
+  logLevel: string;
+};
+
+export class EnvError extends Error {}
+
+const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+/** Parses the given environment (normally process.env) into an Env, or throws EnvError. */
+export function readEnv(source: Record<string, string | undefined>): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new EnvError(`Attune's configuration is not valid:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.ATTUNE_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    sessionIdleMs: e.ATTUNE_SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.ATTUNE_SESSION_MAX_HOURS * 3_600_000,
+    trustProxy: e.ATTUNE_TRUST_PROXY,
+    registerLimitPerHour: e.ATTUNE_REGISTER_LIMIT_PER_HOUR,
+    webDir: path.resolve(e.ATTUNE_WEB_DIR ?? path.join(projectRoot, 'web', 'dist')),
+    crisisResourcesFile: e.ATTUNE_CRISIS_RESOURCES_FILE,
+    moderators: e.ATTUNE_MODERATORS.split(',')
+      .map((email) => email.trim().toLowerCase())
+      .filter(Boolean),
+    logLevel: e.LOG_LEVEL,
+  };
+}

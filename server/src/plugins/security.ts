@@ -1,0 +1,69 @@
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError, crossOrigin } from '../errors.ts';
+import { SESSION_COOKIE } from './auth.ts';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+function isApi(url: string): boolean {
+  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+}
+
+function sameOrigin(request: FastifyRequest, origin: string): boolean {
+  return origin === `${request.protocol}://${request.host}`;
+}
+
+/**
+ * Lock-down headers (a strict CSP, no referrer, no caching of API answers that carry health data)
+ * and the refusal of cross-origin state-changing requests.
+ */
+export const securityPlugin = fp(async (app: FastifyInstance) => {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (!STATE_CHANGING.has(request.method) || !isApi(request.url)) return;
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== 'null' && !sameOrigin(request, origin))
+      throw crossOrigin();
+    if (origin === 'null' || request.headers['sec-fetch-site'] === 'cross-site')
+      throw crossOrigin();
+    if (request.headers.cookie?.includes(`${SESSION_COOKIE}=`)) {
+      const type = request.headers['content-type'];
+      if (!type || !/^application\/json\b/i.test(type)) {
+        throw new AppError(
+          415,
+          'unsupported_media_type',
+          'Please send JSON (Content-Type: application/json); a request without a body can send {}.',
+        );
+      }
+    }
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    if (isApi(request.url)) {
+      reply.header('cache-control', 'no-store');
+      reply.header('pragma', 'no-cache');
+    }
+  });
+});

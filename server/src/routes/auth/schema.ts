@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { PASSWORD_MAX } from '../../auth/passwords.ts';
+
+export const Email = z
+  .string()
+  .trim()
+  .max(254, 'Please use at most 254 characters.')
+  .pipe(z.email('Please enter an email address, like name@example.com.'))
+  .transform((email) => email.toLowerCase());
+
+export const User = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    displayName: z.string(),
+    role: z.enum(['client', 'therapist']),
+  })
+  .meta({ id: 'User' });
+
+export const UserResponse = z.object({ user: User });
+
+export const RegisterBody = z.strictObject({
+  email: Email,
+  password: z.string().max(PASSWORD_MAX, `Please use at most ${PASSWORD_MAX} characters.`),
+  displayName: z
+    .string()
+    .trim()
+    .min(1, 'Please tell us what to call you.')
+    .max(200, 'Please use at most 200 characters.'),
+  role: z.enum(['client', 'therapist'], 'Please choose client or therapist.'),
+});
+export type RegisterBody = z.infer<typeof RegisterBody>;
+
+export const LoginBody = z.strictObject({
+  email: Email,
+  password: z.string().min(1, 'Please enter your password.').max(1024),
+  totp: z.string().trim().max(16).optional(),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const EmptyBody = z.strictObject({}).optional();

@@ -1,0 +1,15 @@
+import type { SessionStore } from './auth/sessions.ts';
+import type { LoginThrottle } from './auth/throttle.ts';
+import type { Database, Db } from './db/client.ts';
+import type { Env } from './env.ts';
+import type { CrisisResources } from './routes/crisis/resources.ts';
+
+/** What route plugins are given: the parts of the running server they may use. */
+export type Services = {
+  env: Env;
+  database: Database;
+  db: Db;
+  sessions: SessionStore;
+  throttle: LoginThrottle;
+  crisisResources: CrisisResources;
+};
