@@ -33,11 +33,17 @@ export type Database = {
   close(): Promise<void>;
 };
 
+// Beside this file in the sources; beside the bundle in server/dist (see scripts/build-server.ts).
 const migrationsFolder = path.join(import.meta.dirname, 'migrations');
 const MIGRATION_LOCK = 7_428_341_001;
 
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  const client = await PGlite.create(dataDir === undefined ? undefined : { dataDir });
+  const client = await PGlite.create({
+    ...(dataDir === undefined ? {} : { dataDir }),
+    // 16 MB of shared buffers instead of 128 MB keeps the embedded server's memory small; the
+    // data of a single practice fits in the page cache anyway.
+    startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+  });
   const db = drizzlePglite({ client, schema, casing: 'snake_case' }) as unknown as Db;
   await migratePglite(db as Parameters<typeof migratePglite>[0], { migrationsFolder });
   return {

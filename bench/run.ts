@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { buildServer } from '../scripts/build-server.ts';
+import { freePort, rss, start, startArguments, stop, waitFor } from './lib/processes.ts';
+
+/**
+ * `npm run bench`: the real server against a bare Fastify route started in the same run, so the
+ * figures are ratios that hold on a noisy machine. Runs on PGlite, and on the PostgreSQL server
+ * at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) when it answers.
+ * Prints requests/s, p50/p99 latency, the ratio against bare Fastify, the server's RSS under
+ * load, and the time from process start to a healthy /api/health.
+ */
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 20;
+const ROUNDS = 2;
+
+type Result = { rps: number; p50: number; p99: number; errors: number; non2xx: number };
+
+async function load(
+  url: string,
+  headers: Record<string, string> = {},
+  duration = DURATION,
+): Promise<Result> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration, headers });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+const format = (r: Result) =>
+  `${Math.round(r.rps).toString().padStart(7)} req/s  p50 ${r.p50.toFixed(1).padStart(5)} ms  p99 ${r.p99.toFixed(1).padStart(5)} ms` +
+  (r.errors || r.non2xx ? `  (errors ${r.errors}, non-2xx ${r.non2xx})` : '');
+
+async function postgresUrl(): Promise<string | undefined> {
+  const admin = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    const name = `attune_bench_${randomUUID().replaceAll('-', '')}`;
+    await client.query(`create database ${name}`);
+    await client.end();
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return url.toString();
+  } catch {
+    await client.end().catch(() => {});
+    return undefined;
+  }
+}
+
+async function dropDatabase(url: string): Promise<void> {
+  const admin = new URL(url);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`drop database if exists ${name} with (force)`);
+  await client.end();
+}
+
+async function benchDatabase(label: string, databaseUrl: string | undefined, bareUrl: string) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attune-bench-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ATTUNE_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
+  delete env.DATABASE_URL;
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  const base = `http://127.0.0.1:${port}`;
+
+  // Start to healthy, twice: a first start creates the database, a second finds it.
+  const startups: number[] = [];
+  let server = start(startArguments(), env);
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    if (i === 1) server = start(startArguments(), env);
+    await waitFor(`${base}/api/health`, 30_000);
+    startups.push(performance.now() - t0);
+    if (i === 0) await stop(server);
+  }
+
+  try {
+    const email = `bench-${randomUUID()}@example.test`;
+    const register = await fetch(`${base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email,
+        password: 'a long bench password 1',
+        displayName: 'Bench',
+        role: 'client',
+      }),
+    });
+    if (register.status !== 201) throw new Error(`register answered ${register.status}`);
+    const cookie = (register.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+
+    await load(`${base}/api/me`, { cookie }, 2); // warm-up
+    await load(bareUrl, {}, 2);
+    const bare: Result[] = [];
+    const me: Result[] = [];
+    let peakRss = 0;
+    const sampler = setInterval(() => {
+      if (server.pid) peakRss = Math.max(peakRss, rss(server.pid));
+    }, 200);
+    for (let round = 0; round < ROUNDS; round++) {
+      bare.push(await load(bareUrl));
+      me.push(await load(`${base}/api/me`, { cookie }));
+    }
+    clearInterval(sampler);
+    const best = (results: Result[]) => results.reduce((a, b) => (b.rps > a.rps ? b : a));
+    const bareBest = best(bare);
+    const meBest = best(me);
+    const line = '-'.repeat(78);
+    process.stdout.write(`\n${label}\n${line}\n`);
+    process.stdout.write(`bare Fastify route      ${format(bareBest)}\n`);
+    process.stdout.write(`GET /api/me signed in   ${format(meBest)}\n`);
+    process.stdout.write(
+      `ratio /api/me : bare    ${((meBest.rps / bareBest.rps) * 100).toFixed(0)} %  (target ≥ 50 %)\n`,
+    );
+    process.stdout.write(
+      `server RSS under load   ${(peakRss / 1024 / 1024).toFixed(0)} MB peak  (target ≤ 200 MB)\n`,
+    );
+    process.stdout.write(
+      `start to healthy        ${startups[0]?.toFixed(0)} ms on a new database, ${startups[1]?.toFixed(0)} ms on an existing one  (target ≤ 3000 ms)\n`,
+    );
+    process.stdout.write(
+      `(${ROUNDS} rounds of ${DURATION} s, ${CONNECTIONS} connections, best round of each; ${os.cpus().length} cores)\n`,
+    );
+  } finally {
+    await stop(server);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await buildServer();
+const barePort = await freePort();
+const bare = start(['bench/bare.ts', String(barePort)], process.env);
+try {
+  await waitFor(`http://127.0.0.1:${barePort}/bare`, 10_000);
+  const bareUrl = `http://127.0.0.1:${barePort}/bare`;
+  await benchDatabase('Embedded PostgreSQL (PGlite)', undefined, bareUrl);
+  const url = await postgresUrl();
+  if (url) {
+    try {
+      await benchDatabase('PostgreSQL server', url, bareUrl);
+    } finally {
+      await dropDatabase(url);
+    }
+  } else {
+    process.stdout.write(
+      '\nPostgreSQL server: not reachable at DATABASE_URL or 127.0.0.1:5432, skipped.\n',
+    );
+  }
+} finally {
+  await stop(bare);
+}
