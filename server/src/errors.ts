@@ -150,7 +150,7 @@ export function errorHandler(
     .send(
       body(
         'internal',
-        'Something went wrong on our side. What you wrote was not lost; please try again.',
+        'Something went wrong on our side. Please try again in a moment.',
       ),
     );
 }

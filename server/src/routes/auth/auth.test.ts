@@ -172,6 +172,28 @@ describe('POST /api/auth/register', () => {
   });
 });
 
+describe('registration limit', () => {
+  it('answers 429 with Retry-After in the error shape past the hourly limit per address', async () => {
+    const limited = await startTestApp({ env: { registerLimitPerHour: 2 } });
+    try {
+      const attempt = () =>
+        limited.app.inject({
+          method: 'POST',
+          url: '/api/auth/register',
+          payload: { email: uniqueEmail(), password: strong, displayName: 'A', role: 'client' },
+        });
+      expect((await attempt()).statusCode).toBe(201);
+      expect((await attempt()).statusCode).toBe(201);
+      const third = await attempt();
+      expect(third.statusCode).toBe(429);
+      expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+      expect(third.json().error.code).toBe('too_many_requests');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('POST /api/auth/login', () => {
   it('signs in with a new token each time, and the user back', async () => {
     const robin = await buildClient(t.app);
