@@ -1,1 +1,2 @@
 export * from './checkin.ts';
+export * from './markers.ts';
