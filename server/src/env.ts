@@ -19,8 +19,7 @@ const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+    .optional(),
   DATABASE_POOL_SIZE: positiveInt.default(20),
   ATTUNE_SESSION_IDLE_MINUTES: positiveInt.default(30),
   ATTUNE_SESSION_MAX_HOURS: positiveInt.default(12),
@@ -54,7 +53,9 @@ const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 
 /** Parses the given environment (normally process.env) into an Env, or throws EnvError. */
 export function readEnv(source: Record<string, string | undefined>): Env {
-  const parsed = EnvSchema.safeParse(source);
+  // An empty variable (`PORT=` in an env file) means unset, so the default applies.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new EnvError(`Attune's configuration is not valid:\n${lines.join('\n')}`);

@@ -144,17 +144,44 @@ export function errorHandler(
       .status(error.statusCode)
       .send(body('bad_request', 'The request could not be understood.'));
   }
-  request.log.error({ err: error }, 'unhandled error');
+  request.log.error({ err: loggableError(error) }, 'unhandled error');
   return reply
     .status(500)
-    .send(
-      body(
-        'internal',
-        'Something went wrong on our side. Please try again in a moment.',
-      ),
-    );
+    .send(body('internal', 'Something went wrong on our side. Please try again in a moment.'));
 }
 
 export function body(code: string, message: string, fields?: Record<string, string>): ErrorBody {
   return fields ? { error: { code, message, fields } } : { error: { code, message } };
+}
+
+/**
+ * What of an unexpected error may be logged: its type, codes and stack frames — never its
+ * message when it may carry values (database errors quote the query's parameters, and
+ * PostgreSQL's detail quotes the row), so nothing a person wrote reaches the logs.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const cause = error.cause as
+    | { code?: unknown; table?: unknown; constraint?: unknown; column?: unknown; routine?: unknown }
+    | undefined;
+  const query = (error as { query?: unknown }).query;
+  const database = typeof query === 'string' || typeof cause?.code === 'string';
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => line.trimStart().startsWith('at '))
+    .join('\n');
+  return {
+    type: error.name,
+    code: (error as { code?: unknown }).code ?? cause?.code,
+    ...(database
+      ? {
+          query: typeof query === 'string' ? query.slice(0, 2000) : undefined,
+          table: cause?.table,
+          constraint: cause?.constraint,
+          column: cause?.column,
+          routine: cause?.routine,
+        }
+      : { message: error.message.slice(0, 300) }),
+    stack: frames,
+  };
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { eq, lt, or } from 'drizzle-orm';
+import { eq, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { sessions, users } from '../db/schema.ts';
 
@@ -175,7 +175,7 @@ export class SessionStore {
   private touch(sessionId: string, now: number): void {
     this.database.db
       .update(sessions)
-      .set({ lastSeenAt: new Date(now) })
+      .set({ lastSeenAt: sql`greatest(${sessions.lastSeenAt}, ${new Date(now)}::timestamptz)` })
       .where(eq(sessions.id, sessionId))
       .then(
         () => {},

@@ -40,20 +40,34 @@ export function lockDataDir(dataDir: string): DataDirLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    const content = fs.readFileSync(file, 'utf8');
+    const holder = Number.parseInt(content, 10);
     if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
       throw new DataDirLockedError(
         `Another Attune process (pid ${holder}) is using the data directory ${dataDir}. ` +
           'Stop it first, or set ATTUNE_DATA_DIR to another directory.',
       );
     }
-    // A stale lock from a process that is gone: move it aside atomically, then try again.
+    // A stale lock from a process that is gone: move it aside atomically, then check that what
+    // we moved is still that stale lock — another process may have taken it over in between.
+    const aside = `${file}.stale-${process.pid}`;
     try {
-      fs.renameSync(file, `${file}.stale-${process.pid}`);
-      fs.rmSync(`${file}.stale-${process.pid}`, { force: true });
+      fs.renameSync(file, aside);
     } catch {
-      // Someone else took it over first; the next attempt will see their lock.
+      continue; // Someone else moved it first; the next attempt sees their lock.
     }
+    const moved = fs.readFileSync(aside, 'utf8');
+    if (moved !== content) {
+      try {
+        fs.linkSync(aside, file); // Give the new holder its lock back (fails if there is one).
+      } finally {
+        fs.rmSync(aside, { force: true });
+      }
+      throw new DataDirLockedError(
+        `Another Attune process (pid ${moved}) just took the data directory ${dataDir}.`,
+      );
+    }
+    fs.rmSync(aside, { force: true });
   }
   throw new DataDirLockedError(`Could not lock the data directory ${dataDir}.`);
 }

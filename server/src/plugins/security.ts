@@ -20,8 +20,22 @@ const CSP = [
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-function isApi(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+/**
+ * Whether a request is for the API, by the route it matched (or, unmatched, its decoded path):
+ * the raw URL can hide `/api` behind percent-escapes (`/%61pi/me`) that the router decodes.
+ */
+function isApi(request: FastifyRequest): boolean {
+  const path = request.routeOptions.url ?? decodedPath(request.url);
+  return path === '/api' || path.startsWith('/api/');
+}
+
+function decodedPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 function sameOrigin(request: FastifyRequest, origin: string): boolean {
@@ -46,7 +60,8 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
   });
 
   app.addHook('onRequest', async (request) => {
-    if (!STATE_CHANGING.has(request.method) || !isApi(request.url)) return;
+    // Every state-changing request, API or not: nothing outside the API changes state anyway.
+    if (!STATE_CHANGING.has(request.method)) return;
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== 'null' && !sameOrigin(request, origin))
       throw crossOrigin();
@@ -65,7 +80,7 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
   });
 
   app.addHook('onSend', async (request, reply) => {
-    if (isApi(request.url)) {
+    if (isApi(request)) {
       reply.header('cache-control', 'no-store');
       reply.header('pragma', 'no-cache');
     }
