@@ -38,7 +38,7 @@ export async function buildServer(): Promise<void> {
     target: 'node24',
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [bundleOnly(['drizzle-orm'])],
+    plugins: [bundleOnly(['drizzle-orm', '@attune/core'])],
   });
   // The migrations are read at start-up from beside the code that applies them.
   fs.cpSync(path.join(root, 'server', 'src', 'db', 'migrations'), path.join(outdir, 'migrations'), {

@@ -8,14 +8,22 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const children: ChildProcess[] = [
-  spawn(process.execPath, ['--watch', '--watch-path=server/src', '--watch-path=core/src', 'server/src/main.ts'], {
-    cwd: root,
-    stdio: 'inherit',
-  }),
-  spawn(process.execPath, [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'web', '--host', '127.0.0.1'], {
-    cwd: root,
-    stdio: 'inherit',
-  }),
+  spawn(
+    process.execPath,
+    ['--watch', '--watch-path=server/src', '--watch-path=core/src', 'server/src/main.ts'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  ),
+  spawn(
+    process.execPath,
+    [path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'web', '--host', '127.0.0.1'],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  ),
 ];
 
 const stop = () => {

@@ -19,10 +19,15 @@ import type { Env } from './env.ts';
 import { body, errorHandler, notFound } from './errors.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { appointmentRoutes } from './routes/appointments/routes.ts';
 import { authRoutes } from './routes/auth/routes.ts';
+import { caseloadRoutes } from './routes/caseload/routes.ts';
+import { checkinRoutes } from './routes/checkins/routes.ts';
 import { loadCrisisResources } from './routes/crisis/resources.ts';
 import { crisisRoutes } from './routes/crisis/routes.ts';
 import { healthRoutes } from './routes/health/routes.ts';
+import { markerRoutes } from './routes/markers/routes.ts';
+import { relationshipRoutes } from './routes/relationships/routes.ts';
 import type { Services } from './services.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -134,6 +139,15 @@ export async function buildApp(
   await app.register(healthRoutes, { services });
   await app.register(crisisRoutes, { services });
   await app.register(authRoutes, { services });
+  for (const routes of [
+    relationshipRoutes,
+    appointmentRoutes,
+    checkinRoutes,
+    markerRoutes,
+    caseloadRoutes,
+  ]) {
+    await app.register(routes, { services });
+  }
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

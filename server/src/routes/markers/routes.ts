@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireUser, signedIn } from '../../plugins/auth.ts';
+import { membership } from '../../policies/relationship.ts';
+import { presentMarker } from '../../presenters/marker.ts';
+import {
+  presentAppointment,
+  presentCheckin,
+  presentRelationship,
+} from '../../presenters/relationship.ts';
+import { audit } from '../../services/audit.ts';
+import { clientName, loadTimeline, markersFor } from '../../services/timeline.ts';
+import type { Services } from '../../services.ts';
+import { Appointment, DateTime } from '../appointments/schema.ts';
+import { Checkin } from '../checkins/schema.ts';
+import { IdParams, Relationship } from '../relationships/schema.ts';
+
+export const Marker = z
+  .object({
+    kind: z.enum(['drop', 'tension', 'unnoticed', 'overdue-reply', 'gap']),
+    at: z.string(),
+    severity: z.enum(['info', 'warn', 'alert']),
+    appointmentId: z.string().optional(),
+    messageId: z.string().optional(),
+    explanation: z.string(),
+  })
+  .meta({ id: 'Marker' });
+
+const AsOfQuery = z.strictObject({ asOf: DateTime.optional() });
+
+export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  const { db } = services;
+
+  app.get(
+    '/api/relationships/:id/markers',
+    {
+      onRequest: signedIn,
+      schema: {
+        tags: ['markers'],
+        params: IdParams,
+        querystring: AsOfQuery,
+        response: { 200: z.object({ items: z.array(Marker) }) },
+      },
+    },
+    async (request) => {
+      const m = await membership(db, requireUser(request), request.params.id);
+      const asOf = request.query.asOf ? new Date(request.query.asOf).getTime() : Date.now();
+      const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
+      await audit(db, m, 'read', 'markers');
+      return { items: markersFor(m, timeline, asOf, name).map(presentMarker) };
+    },
+  );
+
+  /** Everything the relationship page shows, in one request. */
+  app.get(
+    '/api/relationships/:id/page',
+    {
+      onRequest: signedIn,
+      schema: {
+        tags: ['relationships'],
+        params: IdParams,
+        response: {
+          200: z.object({
+            relationship: Relationship,
+            clientName: z.string(),
+            appointments: z.array(Appointment),
+            checkins: z.array(Checkin),
+            markers: z.array(Marker),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const m = await membership(db, requireUser(request), request.params.id);
+      const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
+      await audit(db, m, 'read', 'relationship-page');
+      return {
+        relationship: presentRelationship(m.relationship),
+        clientName: name,
+        appointments: timeline.appointments.map(presentAppointment),
+        checkins: timeline.checkins.map(presentCheckin),
+        markers: markersFor(m, timeline, Date.now(), name).map(presentMarker),
+      };
+    },
+  );
+};
