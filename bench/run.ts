@@ -6,6 +6,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { buildServer } from '../scripts/build-server.ts';
 import { freePort, rss, start, startArguments, stop, waitFor } from './lib/processes.ts';
+import { seedThreeYears } from './lib/seed.ts';
+import { benchMarkers } from './markers.ts';
 
 /**
  * `npm run bench`: the real server against a bare Fastify route started in the same run, so the
@@ -25,8 +27,9 @@ async function load(
   url: string,
   headers: Record<string, string> = {},
   duration = DURATION,
+  connections = CONNECTIONS,
 ): Promise<Result> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration, headers });
+  const result = await autocannon({ url, connections, duration, headers });
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -139,6 +142,27 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, bar
     process.stdout.write(
       `(${ROUNDS} rounds of ${DURATION} s, ${CONNECTIONS} connections, best round of each; ${os.cpus().length} cores)\n`,
     );
+
+    // The relationship page for three years of weekly appointments with both check-ins.
+    const world = await seedThreeYears(base);
+    const pageUrl = `${base}/api/relationships/${world.relationshipId}/page`;
+    const markersUrl = `${base}/api/relationships/${world.relationshipId}/markers`;
+    await load(pageUrl, { cookie: world.therapistCookie }, 2);
+    const healthAlone = await load(`${base}/api/health`, {}, 3, 1);
+    const page = await load(pageUrl, { cookie: world.therapistCookie });
+    const markers = await load(markersUrl, { cookie: world.clientCookie });
+    const [pageUnderLoad, healthUnderLoad] = await Promise.all([
+      load(pageUrl, { cookie: world.therapistCookie }),
+      load(`${base}/api/health`, {}, DURATION, 1),
+    ]);
+    const ratio = (r: Result) => `${((r.rps / bareBest.rps) * 100).toFixed(1)} % of bare`;
+    process.stdout.write('\nrelationship page, 3 years weekly (156 appointments, 312 check-ins, connected)\n');
+    process.stdout.write(`page data (therapist)   ${format(page)}  ${ratio(page)}  (target p99 ≤ 20 ms on PostgreSQL)\n`);
+    process.stdout.write(`markers (client)        ${format(markers)}  ${ratio(markers)}\n`);
+    process.stdout.write(`/api/health alone (1 connection)          p99 ${healthAlone.p99.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `/api/health while the page is under load  p99 ${healthUnderLoad.p99.toFixed(1)} ms  (page meanwhile ${Math.round(pageUnderLoad.rps)} req/s, p99 ${pageUnderLoad.p99.toFixed(1)} ms)\n`,
+    );
   } finally {
     await stop(server);
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -146,6 +170,7 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, bar
 }
 
 await buildServer();
+benchMarkers();
 const barePort = await freePort();
 const bare = start(['bench/bare.ts', String(barePort)], process.env);
 try {
