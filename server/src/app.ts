@@ -28,6 +28,7 @@ import { crisisRoutes } from './routes/crisis/routes.ts';
 import { healthRoutes } from './routes/health/routes.ts';
 import { markerRoutes } from './routes/markers/routes.ts';
 import { relationshipRoutes } from './routes/relationships/routes.ts';
+import { RelationshipCache } from './services/relationship-cache.ts';
 import type { Services } from './services.ts';
 
 export const BODY_LIMIT = 1024 * 1024;
@@ -104,6 +105,8 @@ export async function buildApp(
     maxMs: env.sessionMaxMs,
   });
   await sessions.start();
+  const relationshipCache = new RelationshipCache(database);
+  await relationshipCache.start();
   const services: Services = {
     env,
     database,
@@ -111,9 +114,11 @@ export async function buildApp(
     sessions,
     throttle: new LoginThrottle(database.db),
     crisisResources: loadCrisisResources(env.crisisResourcesFile),
+    relationships: relationshipCache,
   };
   app.addHook('onClose', async () => {
     await sessions.stop();
+    await relationshipCache.stop();
   });
 
   await app.register(swagger, {

@@ -51,6 +51,7 @@ export const appointmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
           status: request.body.status ?? (startsAt.getTime() <= Date.now() ? 'held' : 'scheduled'),
         })
         .returning();
+      await services.relationships.changed(m.relationship.id);
       return reply.status(201).send({ appointment: presentAppointment(appointment!) });
     },
   );
@@ -112,6 +113,7 @@ export const appointmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
         .set(changes)
         .where(eq(appointments.id, appointment.id))
         .returning();
+      await services.relationships.changed(appointment.relationshipId);
       return { appointment: presentAppointment(updated ?? appointment) };
     },
   );

@@ -66,6 +66,7 @@ export const checkinRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
             shared,
           })
           .returning();
+        await services.relationships.changed(m.relationship.id);
         return reply.status(201).send({ checkin: presentCheckin(checkin!) });
       } catch (error) {
         if (isUniqueViolation(error)) {
@@ -132,6 +133,7 @@ export const checkinRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         })
         .where(and(eq(checkins.id, checkin.id), eq(checkins.respondent, m.role)))
         .returning();
+      await services.relationships.changed(m.relationship.id);
       return { checkin: presentCheckin(updated ?? checkin) };
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUser, signedIn } from '../../plugins/auth.ts';
-import { membership } from '../../policies/relationship.ts';
+import { cachedMembership, membership } from '../../policies/relationship.ts';
 import { presentMarker } from '../../presenters/marker.ts';
 import {
   presentAppointment,
@@ -25,6 +25,16 @@ export const Marker = z
     explanation: z.string(),
   })
   .meta({ id: 'Marker' });
+
+const PageResponse = z
+  .object({
+    relationship: Relationship,
+    clientName: z.string(),
+    appointments: z.array(Appointment),
+    checkins: z.array(Checkin),
+    markers: z.array(Marker),
+  })
+  .meta({ id: 'RelationshipPage' });
 
 const AsOfQuery = z.strictObject({ asOf: DateTime.optional() });
 
@@ -62,28 +72,31 @@ export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: {
         tags: ['relationships'],
         params: IdParams,
-        response: {
-          200: z.object({
-            relationship: Relationship,
-            clientName: z.string(),
-            appointments: z.array(Appointment),
-            checkins: z.array(Checkin),
-            markers: z.array(Marker),
-          }),
-        },
+        response: { 200: PageResponse },
       },
     },
-    async (request) => {
-      const m = await membership(db, requireUser(request), request.params.id);
-      const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
+    async (request, reply) => {
+      const m = await cachedMembership(
+        services.relationships,
+        requireUser(request),
+        request.params.id,
+      );
+      // Client and therapist see different data (shared check-ins only, words for each).
+      const body = await services.relationships.page(m.relationship.id, m.role, async () => {
+        const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
+        return JSON.stringify(
+          PageResponse.parse({
+            relationship: presentRelationship(m.relationship),
+            clientName: name,
+            appointments: timeline.appointments.map(presentAppointment),
+            checkins: timeline.checkins.map(presentCheckin),
+            markers: markersFor(m, timeline, Date.now(), name).map(presentMarker),
+          }),
+        );
+      });
       await audit(db, m, 'read', 'relationship-page');
-      return {
-        relationship: presentRelationship(m.relationship),
-        clientName: name,
-        appointments: timeline.appointments.map(presentAppointment),
-        checkins: timeline.checkins.map(presentCheckin),
-        markers: markersFor(m, timeline, Date.now(), name).map(presentMarker),
-      };
+      // Already validated and serialized when it was built; Fastify sends a string as it is.
+      return reply.type('application/json; charset=utf-8').send(body as unknown as z.infer<typeof PageResponse>);
     },
   );
 };

@@ -105,6 +105,7 @@ export const relationshipRoutes: FastifyPluginAsyncZod<{ services: Services }> =
         .set(changes)
         .where(eq(relationships.id, m.relationship.id))
         .returning();
+      await services.relationships.changed(m.relationship.id);
       return { relationship: presentRelationship(relationship!) };
     },
   );
@@ -139,6 +140,7 @@ export const relationshipRoutes: FastifyPluginAsyncZod<{ services: Services }> =
     async (request) => {
       const actor = requireUser(request);
       const relationship = await acceptInvite(db, actor, request.params.code);
+      await services.relationships.changed(relationship.id);
       await audit(
         db,
         { relationship, role: 'therapist', actor },
