@@ -156,10 +156,16 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, bar
       load(`${base}/api/health`, {}, DURATION, 1),
     ]);
     const ratio = (r: Result) => `${((r.rps / bareBest.rps) * 100).toFixed(1)} % of bare`;
-    process.stdout.write('\nrelationship page, 3 years weekly (156 appointments, 312 check-ins, connected)\n');
-    process.stdout.write(`page data (therapist)   ${format(page)}  ${ratio(page)}  (target p99 ≤ 20 ms on PostgreSQL)\n`);
+    process.stdout.write(
+      '\nrelationship page, 3 years weekly (156 appointments, 312 check-ins, connected)\n',
+    );
+    process.stdout.write(
+      `page data (therapist)   ${format(page)}  ${ratio(page)}  (target p99 ≤ 20 ms on PostgreSQL)\n`,
+    );
     process.stdout.write(`markers (client)        ${format(markers)}  ${ratio(markers)}\n`);
-    process.stdout.write(`/api/health alone (1 connection)          p99 ${healthAlone.p99.toFixed(1)} ms\n`);
+    process.stdout.write(
+      `/api/health alone (1 connection)          p99 ${healthAlone.p99.toFixed(1)} ms\n`,
+    );
     process.stdout.write(
       `/api/health while the page is under load  p99 ${healthUnderLoad.p99.toFixed(1)} ms  (page meanwhile ${Math.round(pageUnderLoad.rps)} req/s, p99 ${pageUnderLoad.p99.toFixed(1)} ms)\n`,
     );

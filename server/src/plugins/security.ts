@@ -7,7 +7,8 @@ import { SESSION_COOKIE } from './auth.ts';
 const CSP = [
   "default-src 'self'",
   "script-src 'self'",
-  "style-src 'self'",
+  // React Aria injects one small fixed style element; its hash is allowed, nothing else inline.
+  "style-src 'self' 'sha256-38RhXrc7EdReTKsOm23ZPOCUgniTUUcjky8QOOrQx6o='",
   "img-src 'self' data:",
   "font-src 'self'",
   "connect-src 'self'",

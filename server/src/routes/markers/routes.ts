@@ -96,7 +96,9 @@ export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       });
       await audit(db, m, 'read', 'relationship-page');
       // Already validated and serialized when it was built; Fastify sends a string as it is.
-      return reply.type('application/json; charset=utf-8').send(body as unknown as z.infer<typeof PageResponse>);
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(body as unknown as z.infer<typeof PageResponse>);
     },
   );
 };

@@ -1,0 +1,181 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchBrowser } from './chromium.ts';
+import { type RunningServer, startServer } from './server.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export type World = {
+  server: RunningServer;
+  browser: Browser;
+  /** A fresh browser context (own cookies) aimed at the server. */
+  newPage: (options?: { width?: number; height?: number }) => Promise<Page>;
+  close: () => Promise<void>;
+};
+
+/** Starts the server and Chromium; every test then opens its own, separate context. */
+export async function startWorld(): Promise<World> {
+  if (!existsSync(path.join(repoRoot, 'web', 'dist', 'index.html'))) {
+    throw new Error('The web app is not built. Build it first with: npx vite build web');
+  }
+  const server = await startServer();
+  let browser: Browser;
+  try {
+    browser = await launchBrowser();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const contexts: BrowserContext[] = [];
+  // Uncaught exceptions in the app fail the file, even when the screen happened to look right.
+  const pageErrors: string[] = [];
+  return {
+    server,
+    browser,
+    async newPage(options = {}) {
+      const context = await browser.newContext({
+        baseURL: server.url,
+        viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+        reducedMotion: 'reduce',
+      });
+      context.setDefaultTimeout(15_000);
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.stack ?? error}`));
+      return page;
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => {});
+      await browser.close().catch(() => {});
+      await server.stop();
+      if (pageErrors.length > 0) {
+        throw new Error(`The web app threw while testing:\n${pageErrors.join('\n')}`);
+      }
+    },
+  };
+}
+
+let counter = 0;
+/** An email no other test (or earlier run against the same database) has used. */
+export function uniqueEmail(label: string): string {
+  counter += 1;
+  return `${label}-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+}
+
+export const GOOD_PASSWORD = 'quiet harbour lanterns 7';
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * Runs axe on the page as it is now, in the light and the dark colour scheme, and fails with a
+ * readable list of every violation.
+ */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const problems: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+    for (const violation of results.violations) {
+      const nodes = violation.nodes
+        .map((node) => `      at ${node.target.join(' ')}\n        ${node.failureSummary ?? ''}`)
+        .join('\n');
+      problems.push(
+        `  [${colorScheme}] ${violation.id} (${violation.impact ?? 'unknown'}): ${violation.help}\n    ${violation.helpUrl}\n${nodes}`,
+      );
+    }
+  }
+  await page.emulateMedia({ colorScheme: null });
+  if (problems.length > 0) {
+    throw new Error(`Accessibility problems on ${where} (${page.url()}):\n${problems.join('\n')}`);
+  }
+}
+
+/** Fails when the page scrolls sideways (e.g. at 320 px wide). */
+export async function expectNoHorizontalScroll(page: Page, where: string): Promise<void> {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  if (scrollWidth > clientWidth) {
+    throw new Error(
+      `${where} scrolls sideways: content is ${scrollWidth}px wide in a ${clientWidth}px window`,
+    );
+  }
+}
+
+/** Waits until the page's main heading (h1) says `name`. */
+export async function waitForHeading(page: Page, name: string): Promise<void> {
+  await page.getByRole('heading', { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
+}
+
+export async function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => element === document.activeElement);
+}
+
+/** A short description of whatever has focus, for failure messages. */
+export async function describeFocus(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el) return 'nothing';
+    const name =
+      el.getAttribute('aria-label') ??
+      (el instanceof HTMLInputElement ? el.labels?.[0]?.textContent : el.textContent) ??
+      '';
+    return `<${el.tagName.toLowerCase()}> "${name.trim().slice(0, 60)}"`;
+  });
+}
+
+/**
+ * Presses Tab (or Shift+Tab) until `target` has focus, checking on the way that every focused
+ * control shows a visible focus outline. Fails after `max` presses.
+ */
+export async function tabTo(
+  page: Page,
+  target: Locator,
+  options: { max?: number; backwards?: boolean } = {},
+): Promise<number> {
+  const max = options.max ?? 15;
+  const key = options.backwards ? 'Shift+Tab' : 'Tab';
+  for (let presses = 1; presses <= max; presses += 1) {
+    await page.keyboard.press(key);
+    await expectVisibleFocus(page);
+    if (await isFocused(target)) return presses;
+  }
+  throw new Error(
+    `Could not reach ${target.toString()} with ${max} presses of ${key}; focus is on ${await describeFocus(page)}`,
+  );
+}
+
+/**
+ * The focused element (or, for a visually hidden radio input, its visible card) must show an
+ * outline at least 2px wide.
+ */
+export async function expectVisibleFocus(page: Page): Promise<void> {
+  const problem = await page.evaluate(() => {
+    const focused = document.activeElement;
+    if (!focused || focused === document.body) return null;
+    const isRadio = focused instanceof HTMLInputElement && focused.type === 'radio';
+    const label = isRadio ? focused.closest('label') : null;
+    const style = label ? getComputedStyle(label, '::after') : getComputedStyle(focused);
+    const width = Number.parseFloat(style.outlineWidth);
+    if (style.outlineStyle === 'none' || !(width >= 2)) {
+      return `${focused.tagName.toLowerCase()} "${(focused.textContent ?? '').trim().slice(0, 40)}" has no visible focus outline (${style.outlineStyle} ${style.outlineWidth})`;
+    }
+    return null;
+  });
+  if (problem) throw new Error(problem);
+}
+
+/** The text of the elements an element's aria-describedby points to. */
+export async function describedBy(locator: Locator): Promise<string> {
+  return locator.evaluate((element) =>
+    (element.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' | '),
+  );
+}

@@ -1,0 +1,104 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Suspense, useState } from 'react';
+import { Link, NavLink, Outlet, useNavigate } from 'react-router';
+import { logout, meQueryKey, useMe } from '../api/auth';
+import { useAnnounce } from './Announcer';
+
+function SignedInNav({ displayName }: { displayName: string }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const announce = useAnnounce();
+  const [pending, setPending] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  async function signOut() {
+    if (pending) return;
+    setPending(true);
+    setProblem(null);
+    try {
+      await logout();
+      // Nothing of this person's stays in memory once they have signed out. Navigating in the
+      // same tick means no signed-in page renders (or redirects) in between.
+      queryClient.setQueryData(meQueryKey, null);
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
+      void navigate('/sign-in', { state: { signedOut: true } });
+      announce("You're signed out.");
+    } catch {
+      setProblem("We couldn't sign you out just now. Please try again.");
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <div className="site-subbar">
+      <nav aria-label="Main" className="site-nav">
+        <ul>
+          <li>
+            <NavLink to="/" end>
+              Today
+            </NavLink>
+          </li>
+        </ul>
+      </nav>
+      <div className="account">
+        <span className="account-name">
+          <span className="visually-hidden">Signed in as </span>
+          {displayName}
+        </span>
+        {/* A plain button keeps React Aria out of the first download for every page. */}
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => void signOut()}
+          aria-disabled={pending || undefined}
+        >
+          {pending ? 'Signing out…' : 'Sign out'}
+        </button>
+        {problem ? (
+          <p role="alert" className="account-problem">
+            {problem}
+          </p>
+        ) : null}
+      </div>
+    </div>
+  );
+}
+
+function Header() {
+  const me = useMe();
+  const user = me.data ?? null;
+
+  return (
+    <header className="site-header">
+      <div className="site-header-inner">
+        <div className="site-header-top">
+          <Link to={user ? '/' : '/sign-in'} className="brand">
+            Attune
+          </Link>
+          <Link to="/help" className="help-link">
+            Need help now?
+          </Link>
+        </div>
+        {user ? <SignedInNav displayName={user.displayName} /> : null}
+      </div>
+    </header>
+  );
+}
+
+/** The frame of every page: skip link, header with the crisis link, and the main region. */
+export function Layout() {
+  return (
+    <>
+      <a href="#main" className="skip-link">
+        Skip to main content
+      </a>
+      <Header />
+      <main id="main" tabIndex={-1} className="site-main">
+        <Suspense fallback={<p className="quiet">Loading…</p>}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,54 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { AnnouncerProvider } from './components/Announcer';
+import { Layout } from './components/Layout';
+import { PageError } from './routes/error/PageError';
+// The help page is part of the first download on purpose: it must work even when the
+// server stops answering after the app has loaded.
+import Help from './routes/help/Help';
+import './styles/app.css';
+
+const SignIn = lazy(() => import('./routes/sign-in/SignIn'));
+const SignUp = lazy(() => import('./routes/sign-up/SignUp'));
+const Today = lazy(() => import('./routes/today/Today'));
+const NotFound = lazy(() => import('./routes/not-found/NotFound'));
+
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      {
+        // Errors below show inside the frame, so the header and its crisis link stay.
+        errorElement: <PageError />,
+        children: [
+          { path: '/', element: <Today /> },
+          { path: '/sign-in', element: <SignIn /> },
+          { path: '/sign-up', element: <SignUp /> },
+          { path: '/help', element: <Help /> },
+          { path: '*', element: <NotFound /> },
+        ],
+      },
+    ],
+  },
+]);
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { refetchOnWindowFocus: false },
+  },
+});
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <AnnouncerProvider>
+          <RouterProvider router={router} />
+        </AnnouncerProvider>
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+}
