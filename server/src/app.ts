@@ -89,15 +89,19 @@ export async function buildApp(
     },
   );
 
-  app.addHook('onResponse', async (request, reply) => {
-    const entry = {
-      method: request.method,
-      path: pathOnly(request.url),
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime),
-    };
-    if (reply.statusCode >= 500) request.log.warn(entry, 'request failed');
-    else request.log.debug(entry, 'request');
+  app.addHook('onResponse', (request, reply, done) => {
+    const failed = reply.statusCode >= 500;
+    if (failed || request.log.level === 'debug' || request.log.level === 'trace') {
+      const entry = {
+        method: request.method,
+        path: pathOnly(request.url),
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      };
+      if (failed) request.log.warn(entry, 'request failed');
+      else request.log.debug(entry, 'request');
+    }
+    done();
   });
 
   const sessions = new SessionStore(database, {
