@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { ensureChromium } from '../e2e/chromium.ts';
 import { ensureWebBuild } from './ensure-web-build.ts';
 
 /**
@@ -76,6 +77,8 @@ process.stdout.write(`Attune tests on ${database}, Node ${process.version}\n`);
 if (!args.has('--e2e-only')) summaries.push(runVitest('unit', process.env));
 
 if (!args.has('--unit-only')) {
+  // Installs Debian's Chromium when missing and we are root; otherwise stops with the command.
+  process.stdout.write(`Chromium: ${await ensureChromium()}\n`);
   ensureWebBuild();
   summaries.push(
     await withFreshDatabase((url) => {
