@@ -109,8 +109,6 @@ export async function buildApp(
     maxMs: env.sessionMaxMs,
   });
   await sessions.start();
-  const relationshipCache = new RelationshipCache(database);
-  await relationshipCache.start();
   const services: Services = {
     env,
     database,
@@ -118,11 +116,10 @@ export async function buildApp(
     sessions,
     throttle: new LoginThrottle(database.db),
     crisisResources: loadCrisisResources(env.crisisResourcesFile),
-    relationships: relationshipCache,
+    relationships: new RelationshipCache(database.db),
   };
   app.addHook('onClose', async () => {
     await sessions.stop();
-    await relationshipCache.stop();
   });
 
   await app.register(swagger, {

@@ -75,6 +75,8 @@ export const relationships = pgTable(
     mode: text('mode', { enum: ['solo', 'connected'] }).notNull(),
     status: text('status', { enum: ['active', 'ended'] }).notNull(),
     sensitivity: text('sensitivity', { enum: ['standard', 'sensitive'] }).notNull(),
+    /** Raised by every write to the relationship or its data; cached page data is keyed by it. */
+    version: integer('version').notNull().default(0),
     ...timestamps,
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },

@@ -37,18 +37,6 @@ export function isMember(actor: SessionUser, r: RelationshipRow): boolean {
     : r.therapistId === actor.id && r.mode === 'connected';
 }
 
-/** The actor's membership, through the relationship cache (for hot read routes); else 404. */
-export async function cachedMembership(
-  cache: { relationship(id: string): Promise<RelationshipRow | undefined> },
-  actor: SessionUser,
-  relationshipId: string,
-): Promise<Membership> {
-  if (!isId(relationshipId)) throw notFound();
-  const relationship = await cache.relationship(relationshipId);
-  if (!relationship || !isMember(actor, relationship)) throw notFound();
-  return { relationship, role: actor.role, actor };
-}
-
 /** The actor's membership of a relationship, or 404. */
 export async function membership(
   db: Db,

@@ -1,107 +1,58 @@
-import { eq } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
 import { relationships } from '../db/schema.ts';
-import type { RelationshipRow } from '../policies/relationship.ts';
 
 /**
- * Relationships and their page data, cached in memory for the hot read routes.
+ * Page data of relationships, cached in memory for the hot read route.
  *
- * Every write to a relationship's data calls `changed(id)`, which drops the local copies and
- * announces the change with NOTIFY so that every instance drops theirs; while the LISTEN
- * connection is down nothing is served from the cache. Page data also expires after a minute,
- * since some markers (gaps, overdue replies) move with the clock.
+ * Every write to a relationship or its appointments and check-ins raises the relationship's
+ * `version` before it answers; a cached page is used only for the version the request has just
+ * read from the database (it reads the relationship anyway, to authorize). So once a client's
+ * change has been answered — say, a check-in made private — no instance serves the page from
+ * before it. Pages also expire after a minute, since some markers move with the clock.
  */
 
-const CHANNEL = 'attune_relationships';
-const ROW_TTL_MS = 5 * 60_000;
 const PAGE_TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 
-type Entry<T> = { value: T; cachedAt: number };
+type Entry = { body: string; version: number; cachedAt: number };
 
 export class RelationshipCache {
-  private readonly rows = new Map<string, Entry<RelationshipRow>>();
-  private readonly pages = new Map<string, Entry<string>>();
-  private readonly database: Database;
-  private live = false;
-  private generation = 0;
-  private unsubscribe: (() => Promise<void>) | undefined;
+  private readonly pages = new Map<string, Entry>();
+  private readonly db: Db;
 
-  constructor(database: Database) {
-    this.database = database;
+  constructor(db: Db) {
+    this.db = db;
   }
 
-  async start(): Promise<void> {
-    this.unsubscribe = await this.database.subscribe(
-      CHANNEL,
-      (id) => this.drop(id),
-      (live) => {
-        this.generation++;
-        this.rows.clear();
-        this.pages.clear();
-        this.live = live;
-      },
-    );
-  }
-
-  async stop(): Promise<void> {
-    this.live = false;
-    await this.unsubscribe?.();
-  }
-
-  /** The relationship row by id, from the cache or the database. */
-  async relationship(id: string): Promise<RelationshipRow | undefined> {
-    const hit = this.fresh(this.rows, id, ROW_TTL_MS);
-    if (hit) return hit;
-    const generation = this.generation;
-    const [row] = await this.database.db
-      .select()
-      .from(relationships)
-      .where(eq(relationships.id, id))
-      .limit(1);
-    if (row && this.live && generation === this.generation) this.put(this.rows, id, row);
-    return row;
-  }
-
-  /** A page body (serialized JSON) for a relationship and a viewer role, built when missing. */
-  async page(id: string, view: string, build: () => Promise<string>): Promise<string> {
+  /** The page body (serialized JSON) for a relationship at a version and a viewer role. */
+  async page(
+    id: string,
+    version: number,
+    view: string,
+    build: () => Promise<string>,
+  ): Promise<string> {
     const key = `${id}:${view}`;
-    const hit = this.fresh(this.pages, key, PAGE_TTL_MS);
-    if (hit) return hit;
-    const generation = this.generation;
+    const hit = this.pages.get(key);
+    if (hit && hit.version === version && Date.now() - hit.cachedAt <= PAGE_TTL_MS) return hit.body;
     const body = await build();
-    if (this.live && generation === this.generation) this.put(this.pages, key, body);
+    if (!hit && this.pages.size >= MAX_ENTRIES) {
+      const oldest = this.pages.keys().next().value;
+      if (oldest !== undefined) this.pages.delete(oldest);
+    }
+    // A build that read data newer than `version` is harmless: later requests read a higher
+    // version and rebuild. Never keep an older version over a newer one.
+    const current = this.pages.get(key);
+    if (!current || current.version <= version)
+      this.pages.set(key, { body, version, cachedAt: Date.now() });
     return body;
   }
 
-  /** Call after any write to the relationship or its appointments and check-ins. */
+  /** Call after any write to the relationship or its data, before answering. */
   async changed(id: string): Promise<void> {
-    this.drop(id);
-    await this.database.notify(CHANNEL, id);
-  }
-
-  private fresh<T>(map: Map<string, Entry<T>>, key: string, ttl: number): T | undefined {
-    if (!this.live) return undefined;
-    const entry = map.get(key);
-    if (!entry) return undefined;
-    if (Date.now() - entry.cachedAt > ttl) {
-      map.delete(key);
-      return undefined;
-    }
-    return entry.value;
-  }
-
-  private put<T>(map: Map<string, Entry<T>>, key: string, value: T): void {
-    if (map.size >= MAX_ENTRIES) {
-      const oldest = map.keys().next().value;
-      if (oldest !== undefined) map.delete(oldest);
-    }
-    map.set(key, { value, cachedAt: Date.now() });
-  }
-
-  private drop(id: string): void {
-    this.generation++;
-    this.rows.delete(id);
-    for (const key of this.pages.keys()) if (key.startsWith(`${id}:`)) this.pages.delete(key);
+    await this.db
+      .update(relationships)
+      .set({ version: sql`${relationships.version} + 1` })
+      .where(eq(relationships.id, id));
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireUser, signedIn } from '../../plugins/auth.ts';
-import { cachedMembership, membership } from '../../policies/relationship.ts';
+import { membership } from '../../policies/relationship.ts';
 import { presentMarker } from '../../presenters/marker.ts';
 import {
   presentAppointment,
@@ -76,13 +76,10 @@ export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (request, reply) => {
-      const m = await cachedMembership(
-        services.relationships,
-        requireUser(request),
-        request.params.id,
-      );
+      const m = await membership(db, requireUser(request), request.params.id);
       // Client and therapist see different data (shared check-ins only, words for each).
-      const body = await services.relationships.page(m.relationship.id, m.role, async () => {
+      const { id, version } = m.relationship;
+      const body = await services.relationships.page(id, version, m.role, async () => {
         const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
         return JSON.stringify(
           PageResponse.parse({
