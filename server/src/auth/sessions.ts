@@ -107,20 +107,25 @@ export class SessionStore {
   async resolve(token: string): Promise<ResolvedSession | undefined> {
     const sessionId = hashToken(token);
     const now = this.now();
+    return this.fromCache(sessionId, now) ?? this.load(sessionId, now);
+  }
+
+  /** The session from the cache alone, or undefined when the database must be asked. */
+  cached(token: string): ResolvedSession | undefined {
+    return this.fromCache(hashToken(token), this.now());
+  }
+
+  private fromCache(sessionId: string, now: number): ResolvedSession | undefined {
     const entry = this.live ? this.cache.get(sessionId) : undefined;
-    if (entry && now - entry.cachedAt < CACHE_TTL_MS && now - entry.lastSeenAt <= this.idleMs) {
-      if (now >= entry.expiresAt) {
-        await this.revoke(sessionId);
-        return undefined;
-      }
-      entry.lastSeenAt = now;
-      if (now - entry.storedLastSeenAt >= TOUCH_INTERVAL_MS) {
-        entry.storedLastSeenAt = now;
-        this.touch(sessionId, now);
-      }
-      return { sessionId, user: entry.user };
+    if (!entry || now - entry.cachedAt >= CACHE_TTL_MS || now - entry.lastSeenAt > this.idleMs)
+      return undefined;
+    if (now >= entry.expiresAt) return undefined;
+    entry.lastSeenAt = now;
+    if (now - entry.storedLastSeenAt >= TOUCH_INTERVAL_MS) {
+      entry.storedLastSeenAt = now;
+      this.touch(sessionId, now);
     }
-    return this.load(sessionId, now);
+    return { sessionId, user: entry.user };
   }
 
   private async load(sessionId: string, now: number): Promise<ResolvedSession | undefined> {

@@ -19,8 +19,12 @@ export function requireUser(request: FastifyRequest): SessionUser {
 }
 
 /** A route hook: answers 401 before validation when the request is signed out. */
-export async function signedIn(request: FastifyRequest): Promise<void> {
-  requireUser(request);
+export function signedIn(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
+  done(request.auth ? undefined : notSignedIn());
 }
 
 export function setSessionCookie(
@@ -50,9 +54,18 @@ export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply)
 /** Resolves the session cookie on every API request. */
 export const authPlugin = fp(async (app: FastifyInstance, options: { sessions: SessionStore }) => {
   app.decorateRequest('auth', null);
-  app.addHook('onRequest', async (request) => {
+  // Synchronous when the session is cached (nearly always): no promise on the hot path.
+  app.addHook('onRequest', (request, _reply, done) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token && token.length <= 100)
-      request.auth = (await options.sessions.resolve(token)) ?? null;
+    if (!token || token.length > 100) return done();
+    const cached = options.sessions.cached(token);
+    if (cached) {
+      request.auth = cached;
+      return done();
+    }
+    options.sessions.resolve(token).then((resolved) => {
+      request.auth = resolved ?? null;
+      done();
+    }, done);
   });
 });
