@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments } from '../../db/schema.ts';
-import { buildTherapist, type Person } from '../../test/factories.ts';
+import { buildClient, buildTherapist, type Person } from '../../test/factories.ts';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import {
   type AppointmentJson,
@@ -231,6 +231,29 @@ describe('GET /api/relationships/:id/appointments', () => {
     expectSignedOut(
       await anonymous(t.app, 'GET', `/api/relationships/${relationship.id}/appointments`),
     );
+  });
+});
+
+describe('GET /api/appointments/:id', () => {
+  it('answers the appointment to either member, and 404 to anyone else', async () => {
+    const { client, therapist, relationship } = await buildRelationship(t.app, {
+      mode: 'connected',
+    });
+    const made = await addAppointment(client, relationship.id, {
+      startsAt: '2026-05-04T09:00:00Z',
+    });
+    for (const member of [client, therapist]) {
+      const response = await member.request({ method: 'GET', url: `/api/appointments/${made.id}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toEqual({ appointment: made });
+    }
+    const stranger = await buildTherapist(t.app);
+    const other = await buildClient(t.app);
+    for (const person of [stranger, other]) {
+      expectNotFound(await person.request({ method: 'GET', url: `/api/appointments/${made.id}` }));
+    }
+    expectNotFound(await client.request({ method: 'GET', url: '/api/appointments/nope' }));
+    expectSignedOut(await t.app.inject({ method: 'GET', url: `/api/appointments/${made.id}` }));
   });
 });
 

@@ -87,6 +87,18 @@ export const appointmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
     },
   );
 
+  app.get(
+    '/api/appointments/:id',
+    {
+      onRequest: signedIn,
+      schema: { tags, params: IdParams, response: { 200: AppointmentResponse } },
+    },
+    async (request) => {
+      const appointment = await appointmentFor(services, requireUser(request), request.params.id);
+      return { appointment: presentAppointment(appointment) };
+    },
+  );
+
   app.patch(
     '/api/appointments/:id',
     {
