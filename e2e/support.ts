@@ -179,3 +179,52 @@ export async function describedBy(locator: Locator): Promise<string> {
       .join(' | '),
   );
 }
+
+/**
+ * The client's side never speaks of alerts, warnings or risk, and never raises its voice with an
+ * exclamation mark (UX.md, Words).
+ */
+export async function expectCalmWords(page: Page, where: string): Promise<void> {
+  const text = await visibleText(page.getByRole('main'));
+  const found = text.match(/\b(alerts?|warnings?|risks?|failures?|negative)\b|!/gi);
+  if (found) {
+    throw new Error(
+      `${where} uses words the client side avoids: ${[...new Set(found)].join(', ')}`,
+    );
+  }
+}
+
+/**
+ * How many pixels of the chart's canvas are close to the colour a legend swatch shows: proof
+ * that a line was drawn, in that colour.
+ */
+export async function chartPixelsLike(page: Page, swatchSelector: string): Promise<number> {
+  return page.evaluate((selector) => {
+    const swatch = document.querySelector(selector);
+    const canvas = document.querySelector<HTMLCanvasElement>('[role="img"] canvas');
+    if (!swatch || !canvas) return -1;
+    const match = /rgba?\((\d+),\s*(\d+),\s*(\d+)/.exec(getComputedStyle(swatch).color);
+    if (!match) return -1;
+    const [r, g, b] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    const context = canvas.getContext('2d');
+    if (!context) return -1;
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    let count = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const alpha = data[i + 3] ?? 0;
+      if (alpha < 200) continue;
+      const d =
+        Math.abs((data[i] ?? 0) - r) +
+        Math.abs((data[i + 1] ?? 0) - g) +
+        Math.abs((data[i + 2] ?? 0) - b);
+      if (d < 40) count += 1;
+    }
+    return count;
+  }, swatchSelector);
+}
+
+/** The text of an element as a person sees it laid out (Playwright's innerText, not the DOM's). */
+export function visibleText(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: this is Playwright's innerText, which follows the layout like a reader does.
+  return locator.innerText();
+}

@@ -2,6 +2,8 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+import { endedSession, meQueryKey } from './api/auth';
+import { onSignedOut } from './api/client';
 import { AnnouncerProvider } from './components/Announcer';
 import { Layout } from './components/Layout';
 import { PageError } from './routes/error/PageError';
@@ -14,6 +16,9 @@ const SignIn = lazy(() => import('./routes/sign-in/SignIn'));
 const SignUp = lazy(() => import('./routes/sign-up/SignUp'));
 const Today = lazy(() => import('./routes/today/Today'));
 const NotFound = lazy(() => import('./routes/not-found/NotFound'));
+const Relationship = lazy(() => import('./routes/relationship/Relationship'));
+const CheckIn = lazy(() => import('./routes/check-in/CheckIn'));
+const Invite = lazy(() => import('./routes/invite/Invite'));
 
 const router = createBrowserRouter([
   {
@@ -27,6 +32,9 @@ const router = createBrowserRouter([
           { path: '/sign-in', element: <SignIn /> },
           { path: '/sign-up', element: <SignUp /> },
           { path: '/help', element: <Help /> },
+          { path: '/relationships/:id', element: <Relationship /> },
+          { path: '/appointments/:id/check-in', element: <CheckIn /> },
+          { path: '/invite/:code', element: <Invite /> },
           { path: '*', element: <NotFound /> },
         ],
       },
@@ -38,6 +46,15 @@ const queryClient = new QueryClient({
   defaultOptions: {
     queries: { refetchOnWindowFocus: false },
   },
+});
+
+// The session ended while the app was open (signed out elsewhere, or it expired): forget what
+// was loaded. Every signed-in page then sends the person to sign in and back again afterwards
+// (components/SignedIn.tsx). Drafts stay on the device.
+onSignedOut(() => {
+  endedSession.mark();
+  queryClient.setQueryData(meQueryKey, null);
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== meQueryKey[0] });
 });
 
 const root = document.getElementById('root');

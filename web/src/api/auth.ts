@@ -26,6 +26,24 @@ export type LoginInput = {
 
 export const meQueryKey = ['me'] as const;
 
+let sessionEnded = false;
+
+/**
+ * Whether the server ended the session while the app was open (it expired, or the person signed
+ * out elsewhere), so the sign-in page can say why it is there. Cleared by signing in again.
+ */
+export const endedSession = {
+  mark(): void {
+    sessionEnded = true;
+  },
+  clear(): void {
+    sessionEnded = false;
+  },
+  get happened(): boolean {
+    return sessionEnded;
+  },
+};
+
 /** The signed-in person, or null when nobody is signed in. */
 export async function fetchMe(): Promise<User | null> {
   try {
@@ -48,11 +66,13 @@ export function useMe() {
 
 export async function register(input: RegisterInput): Promise<User> {
   const { user } = await request<{ user: User }>('POST', '/api/auth/register', input);
+  endedSession.clear();
   return user;
 }
 
 export async function login(input: LoginInput): Promise<User> {
   const { user } = await request<{ user: User }>('POST', '/api/auth/login', input);
+  endedSession.clear();
   return user;
 }
 

@@ -64,6 +64,21 @@ async function readJson(response: Response): Promise<unknown> {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+let signedOutHandler: (() => void) | null = null;
+
+/**
+ * What to do when the server says nobody is signed in (the session ended or was revoked):
+ * main.tsx sends the person to sign in. Sign-in itself and `/api/me` answer 401 as part of
+ * their normal work, so they do not trigger it.
+ */
+export function onSignedOut(handler: () => void): void {
+  signedOutHandler = handler;
+}
+
+function endsTheSession(path: string): boolean {
+  return path !== '/api/me' && !path.startsWith('/api/auth/');
+}
+
 /**
  * Calls the Attune API. State-changing requests always carry a JSON body (`{}` when there is
  * nothing to send), because the server refuses them otherwise.
@@ -88,6 +103,7 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
 
   const data = await readJson(response);
   if (response.ok) return data as T;
+  if (response.status === 401 && endsTheSession(path)) signedOutHandler?.();
 
   const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
   if (isErrorBody(data)) {

@@ -36,6 +36,10 @@ export function useFormChecks(formRef: RefObject<HTMLFormElement | null>) {
       if (!ok) setFocusRequest((n) => n + 1);
       return ok;
     },
+    /** After a successful submit that empties the form: no notes until the next try. */
+    reset(): void {
+      setAttempted(false);
+    },
     /** After the server refused: move focus to the first field it named. */
     focusFirstInvalid(): void {
       setFocusRequest((n) => n + 1);

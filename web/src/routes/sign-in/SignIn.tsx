@@ -11,7 +11,7 @@ import { PasswordInput } from '../../components/PasswordInput';
 import { TextInput } from '../../components/TextInput';
 import { useFormChecks } from '../../components/useFormChecks';
 
-type LocationState = { from?: string; signedOut?: boolean } | null;
+type LocationState = { from?: string; signedOut?: boolean; expired?: boolean } | null;
 
 function waitInWords(seconds: number): string {
   const minutes = Math.ceil(seconds / 60);
@@ -81,6 +81,16 @@ export default function SignIn() {
     <Page title="Sign in" heading="Sign in to Attune">
       {state?.signedOut ? (
         <p className="note">You're signed out. Take care.</p>
+      ) : state?.expired ? (
+        <p className="note">
+          You were signed out, so please sign in again. Anything you were writing is kept on this
+          device.
+        </p>
+      ) : state?.from?.startsWith('/invite/') ? (
+        <p className="note">
+          Sign in to accept your client's invite. New to Attune? Create an account, and you'll come
+          back to the invite afterwards.
+        </p>
       ) : (
         <p className="lead">Welcome back. Take your time.</p>
       )}
@@ -140,7 +150,10 @@ export default function SignIn() {
         </Button>
       </Form>
       <p className="aside">
-        New to Attune? <Link to="/sign-up">Create an account</Link>
+        New to Attune?{' '}
+        <Link to="/sign-up" state={state?.from ? { from: state.from } : undefined}>
+          Create an account
+        </Link>
       </p>
     </Page>
   );

@@ -10,7 +10,7 @@ import {
   RadioGroup,
   Text,
 } from 'react-aria-components';
-import { Link, Navigate, useNavigate } from 'react-router';
+import { Link, Navigate, useLocation, useNavigate } from 'react-router';
 import { meQueryKey, type Role, register, type User, useMe } from '../../api/auth';
 import type { ApiError } from '../../api/client';
 import { useSubmit } from '../../api/useSubmit';
@@ -90,6 +90,8 @@ function RoleChoice({
 
 export default function SignUp() {
   const navigate = useNavigate();
+  // Where to go afterwards, e.g. back to an invite link that sent the person here.
+  const from = (useLocation().state as { from?: string } | null)?.from;
   const queryClient = useQueryClient();
   const me = useMe();
   const formRef = useRef<HTMLFormElement>(null);
@@ -101,7 +103,7 @@ export default function SignUp() {
   const submit = useSubmit<User>({ describe, fieldsFor });
   const checks = useFormChecks(formRef);
 
-  if (me.data) return <Navigate to="/" replace />;
+  if (me.data) return <Navigate to={from ?? '/'} replace />;
 
   const roleMessage = checks.message(roleRule, role) ?? submit.fieldErrors.role;
 
@@ -120,7 +122,7 @@ export default function SignUp() {
     );
     if (result.ok) {
       queryClient.setQueryData(meQueryKey, result.value);
-      await navigate('/', { replace: true });
+      await navigate(from ?? '/', { replace: true });
     } else {
       checks.focusFirstInvalid();
     }
@@ -216,7 +218,10 @@ export default function SignUp() {
         </Button>
       </Form>
       <p className="aside">
-        Already have an account? <Link to="/sign-in">Sign in</Link>
+        Already have an account?{' '}
+        <Link to="/sign-in" state={from ? { from } : undefined}>
+          Sign in
+        </Link>
       </p>
     </Page>
   );

@@ -1,0 +1,238 @@
+import { useQueries } from '@tanstack/react-query';
+import { useRef, useState } from 'react';
+import { Link } from 'react-router';
+import type { User } from '../../api/auth';
+import {
+  fetchPage,
+  keys,
+  type Marker,
+  type Relationship,
+  type RelationshipPage,
+  useRelationships,
+} from '../../api/relationships';
+import { useAnnounce } from '../../components/Announcer';
+import { MarkerNote } from '../../components/MarkerNote';
+import { Page } from '../../components/Page';
+import { howDidItFeel, KIND_WORDS, longDate, onDay, timeOfDay } from '../../words';
+import { awaitsCheckIn, byKind, checkInLink } from '../relationship/TimelineTab';
+import { AddTherapistForm } from './AddTherapistForm';
+
+const DAY = 86_400_000;
+/** A check-in prompt and a marker are offered for this long after the session, then rest. */
+const PROMPT_DAYS = 14;
+const MARKER_DAYS = 35;
+const NOT_NOW_KEY = 'attune:not-now';
+
+function markerKey(relationshipId: string, marker: Marker): string {
+  return `${relationshipId}|${marker.kind}|${marker.at}`;
+}
+
+/** "Not now" lasts for this visit (this tab, until it is closed). */
+function useNotNow(): [Set<string>, (keys: string[]) => void] {
+  const [hidden, setHidden] = useState<Set<string>>(() => {
+    try {
+      const raw = window.sessionStorage.getItem(NOT_NOW_KEY);
+      const parsed: unknown = raw ? JSON.parse(raw) : [];
+      return new Set(Array.isArray(parsed) ? parsed.filter((x) => typeof x === 'string') : []);
+    } catch {
+      return new Set();
+    }
+  });
+  const hide = (keys: string[]) =>
+    setHidden((current) => {
+      const next = new Set([...current, ...keys]);
+      try {
+        window.sessionStorage.setItem(NOT_NOW_KEY, JSON.stringify([...next]));
+      } catch {
+        // Hidden on this page anyway.
+      }
+      return next;
+    });
+  return [hidden, hide];
+}
+
+export function ClientToday({ user }: { user: User }) {
+  const relationships = useRelationships();
+  const items = relationships.data ?? [];
+  const active = items.filter((r) => r.status === 'active');
+  const past = items.filter((r) => r.status === 'ended');
+  const pages = useQueries({
+    queries: active.map((r) => ({ queryKey: keys.page(r.id), queryFn: () => fetchPage(r.id) })),
+  });
+  const [hidden, hide] = useNotNow();
+
+  if (relationships.isPending) return <p className="quiet">Loading…</p>;
+
+  return (
+    <Page title="Today">
+      <p className="lead">Hello, {user.displayName}.</p>
+      {relationships.isError ? (
+        <div className="form-message" role="alert">
+          <p>We couldn't load your therapists just now.</p>
+          <button
+            type="button"
+            className="button button-quiet"
+            onClick={() => void relationships.refetch()}
+          >
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {relationships.isSuccess && items.length === 0 ? (
+        <section className="card empty" aria-labelledby="today-empty">
+          <h2 id="today-empty">Nothing here yet</h2>
+          <p>When you're ready, you can add your therapist and your sessions here.</p>
+          <p className="quiet">
+            Everything you write stays private to you unless you choose to share it.
+          </p>
+          <AddTherapistForm />
+        </section>
+      ) : null}
+      {active.map((relationship, index) => {
+        const page = pages[index];
+        return (
+          <RelationshipToday
+            key={relationship.id}
+            relationship={relationship}
+            page={page?.data}
+            failed={page?.isError ?? false}
+            hidden={hidden}
+            onNotNow={hide}
+          />
+        );
+      })}
+      {past.length > 0 ? (
+        <section aria-labelledby="past-heading" className="past">
+          <h2 id="past-heading">Past</h2>
+          <ul className="plain-list">
+            {past.map((r) => (
+              <li key={r.id}>
+                <Link to={`/relationships/${r.id}`}>{r.therapistName}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+      {items.length > 0 ? (
+        <details className="add-another">
+          <summary>Add another therapist</summary>
+          <AddTherapistForm />
+        </details>
+      ) : null}
+    </Page>
+  );
+}
+
+function nextAppointment(page: RelationshipPage) {
+  const now = Date.now();
+  return page.appointments
+    .filter((a) => a.status === 'scheduled' && new Date(a.startsAt).getTime() > now)
+    .sort((a, b) => new Date(a.startsAt).getTime() - new Date(b.startsAt).getTime())[0];
+}
+
+function promptFor(page: RelationshipPage) {
+  const now = Date.now();
+  return page.appointments
+    .filter(
+      (a) =>
+        awaitsCheckIn(page, a, 'client') &&
+        now - new Date(a.startsAt).getTime() <= PROMPT_DAYS * DAY,
+    )
+    .sort((a, b) => new Date(b.startsAt).getTime() - new Date(a.startsAt).getTime())[0];
+}
+
+function RelationshipToday({
+  relationship,
+  page,
+  failed,
+  hidden,
+  onNotNow,
+}: {
+  relationship: Relationship;
+  page: RelationshipPage | undefined;
+  failed: boolean;
+  hidden: Set<string>;
+  onNotNow: (keys: string[]) => void;
+}) {
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const announce = useAnnounce();
+  const headingId = `today-${relationship.id}`;
+  const link = `/relationships/${relationship.id}`;
+
+  if (!page) {
+    return (
+      <section className="card today-relationship" aria-labelledby={headingId}>
+        <h2 id={headingId}>
+          <Link to={link}>{relationship.therapistName}</Link>
+        </h2>
+        <p className="quiet">{failed ? "We couldn't load this just now." : 'Loading…'}</p>
+      </section>
+    );
+  }
+
+  const next = nextAppointment(page);
+  const prompt = promptFor(page);
+  const now = Date.now();
+  // Only the latest session with something noticed is offered here, so Today stays quiet;
+  // the rest is in the timeline.
+  const groups = new Map<string, Marker[]>();
+  for (const marker of page.markers) {
+    if (now - new Date(marker.at).getTime() > MARKER_DAYS * DAY) continue;
+    const group = marker.appointmentId ?? marker.at;
+    groups.set(group, [...(groups.get(group) ?? []), marker]);
+  }
+  const latest = [...groups.values()].sort(
+    (a, b) => new Date(b[0]?.at ?? 0).getTime() - new Date(a[0]?.at ?? 0).getTime(),
+  )[0];
+  // "Not now" puts it aside for this visit, without an older one taking its place.
+  const noticed =
+    latest && !latest.every((m) => hidden.has(markerKey(relationship.id, m))) ? byKind(latest) : [];
+
+  return (
+    <section className="card today-relationship" aria-labelledby={headingId}>
+      <h2 id={headingId} ref={headingRef} tabIndex={-1}>
+        <Link to={link}>{relationship.therapistName}</Link>
+      </h2>
+      <p>
+        {next ? (
+          <>
+            Next session: {longDate(next.startsAt)}, {timeOfDay(next.startsAt)} ·{' '}
+            {KIND_WORDS[next.kind]}
+          </>
+        ) : (
+          <>
+            No next session planned yet.{' '}
+            <Link to={`${link}?tab=schedule`}>
+              Add one<span className="visually-hidden"> with {relationship.therapistName}</span>
+            </Link>
+          </>
+        )}
+      </p>
+      {prompt ? (
+        <p className="checkin-prompt">
+          <Link to={checkInLink(prompt)}>
+            {howDidItFeel(prompt.startsAt)} <span className="quiet">Two minutes</span>
+          </Link>
+        </p>
+      ) : null}
+      {noticed.length > 0 && noticed[0] ? (
+        <MarkerNote markers={noticed} lead={`After your session ${onDay(noticed[0].at)}:`}>
+          <Link to={link} className="button button-quiet button-small">
+            Look at it<span className="visually-hidden"> in your timeline</span>
+          </Link>
+          <button
+            type="button"
+            className="button button-quiet button-small"
+            onClick={() => {
+              onNotNow(noticed.map((m) => markerKey(relationship.id, m)));
+              announce('Put aside for now. It stays in your timeline.');
+              headingRef.current?.focus();
+            }}
+          >
+            Not now
+          </button>
+        </MarkerNote>
+      ) : null}
+    </section>
+  );
+}
