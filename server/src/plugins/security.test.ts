@@ -56,9 +56,22 @@ function expectLockedDown(response: LightMyRequestResponse) {
   expect(response.headers['referrer-policy']).toBe('no-referrer');
   expect(response.headers['x-content-type-options']).toBe('nosniff');
   const csp = directives(response);
-  expect(csp.get('default-src')).toBe("'self'");
+  // API answers are never documents: the strictest policy there is.
+  expect(csp.get('default-src')).toBe("'none'");
   expect(csp.get('frame-ancestors')).toBe("'none'");
 }
+
+describe('the content security policy of the web app', () => {
+  it('allows only the app itself, and no framing', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/relationships/some-page' });
+    const csp = directives(response);
+    expect(csp.get('default-src')).toBe("'self'");
+    expect(csp.get('script-src')).toBe("'self'");
+    expect(csp.get('object-src')).toBe("'none'");
+    expect(csp.get('frame-ancestors')).toBe("'none'");
+    expect(response.headers['cache-control']).not.toBe('no-store');
+  });
+});
 
 describe('lock-down headers on API answers', () => {
   it.each([

@@ -19,6 +19,9 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** API answers are never documents: nothing may load from them or frame them. */
+const API_CSP = "default-src 'none'; frame-ancestors 'none'";
+
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -62,11 +65,17 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
     xDownloadOptions: false,
     xDnsPrefetchControl: false,
     xPermittedCrossDomainPolicies: false,
+    // A hint for documents about process isolation; COOP already isolates the app's window.
+    originAgentCluster: false,
   });
   // One synchronous hook for every request: these headers and checks need no I/O.
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('content-security-policy', CSP);
-    if (isApi(request)) reply.header('cache-control', 'no-store');
+    if (isApi(request)) {
+      reply.header('content-security-policy', API_CSP);
+      reply.header('cache-control', 'no-store');
+    } else {
+      reply.header('content-security-policy', CSP);
+    }
     done(STATE_CHANGING.has(request.method) ? refusal(request) : undefined);
   });
 });
