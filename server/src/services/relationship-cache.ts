@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import { relationships } from '../db/schema.ts';
 
 /**
- * Page data of relationships, cached in memory for the hot read route.
+ * Answers about a relationship (its page data, its markers), cached in memory for hot reads.
  *
  * Every write to a relationship or its appointments and check-ins raises the relationship's
  * `version` before it answers; a cached page is used only for the version the request has just
@@ -25,8 +25,11 @@ export class RelationshipCache {
     this.db = db;
   }
 
-  /** The page body (serialized JSON) for a relationship at a version and a viewer role. */
-  async page(
+  /**
+   * A serialized answer (page data, markers) for a relationship at a version and a view
+   * (what differs by viewer, such as their role), built when missing.
+   */
+  async body(
     id: string,
     version: number,
     view: string,

@@ -36,6 +36,8 @@ const PageResponse = z
   })
   .meta({ id: 'RelationshipPage' });
 
+const MarkerList = z.object({ items: z.array(Marker) });
+
 const AsOfQuery = z.strictObject({ asOf: DateTime.optional() });
 
 export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
@@ -52,15 +54,29 @@ export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         tags: ['markers'],
         params: IdParams,
         querystring: AsOfQuery,
-        response: { 200: z.object({ items: z.array(Marker) }) },
+        response: { 200: MarkerList },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const m = await membership(db, requireUser(request), request.params.id);
-      const asOf = request.query.asOf ? new Date(request.query.asOf).getTime() : Date.now();
-      const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
+      const build = async (asOf: number) => {
+        const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
+        return JSON.stringify(
+          MarkerList.parse({ items: markersFor(m, timeline, asOf, name).map(presentMarker) }),
+        );
+      };
+      // Markers as of now are cached like the page (per version, a minute at most); a question
+      // about another moment is computed afresh.
+      const { id, version } = m.relationship;
+      const body = request.query.asOf
+        ? await build(new Date(request.query.asOf).getTime())
+        : await services.relationships.body(id, version, `markers:${m.role}`, () =>
+            build(Date.now()),
+          );
       await audit(db, m, 'read', 'markers');
-      return { items: markersFor(m, timeline, asOf, name).map(presentMarker) };
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(body as unknown as z.infer<typeof MarkerList>);
     },
   );
 
@@ -79,7 +95,7 @@ export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       const m = await membership(db, requireUser(request), request.params.id);
       // Client and therapist see different data (shared check-ins only, words for each).
       const { id, version } = m.relationship;
-      const body = await services.relationships.page(id, version, m.role, async () => {
+      const body = await services.relationships.body(id, version, m.role, async () => {
         const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
         return JSON.stringify(
           PageResponse.parse({
