@@ -28,6 +28,7 @@ import { crisisRoutes } from './routes/crisis/routes.ts';
 import { healthRoutes } from './routes/health/routes.ts';
 import { markerRoutes } from './routes/markers/routes.ts';
 import { relationshipRoutes } from './routes/relationships/routes.ts';
+import { AuditLog } from './services/audit.ts';
 import { RelationshipCache } from './services/relationship-cache.ts';
 import type { Services } from './services.ts';
 
@@ -117,6 +118,7 @@ export async function buildApp(
     throttle: new LoginThrottle(database.db),
     crisisResources: loadCrisisResources(env.crisisResourcesFile),
     relationships: new RelationshipCache(database.db),
+    audit: new AuditLog(database.db),
   };
   app.addHook('onClose', async () => {
     await sessions.stop();

@@ -3,6 +3,7 @@ import type { LoginThrottle } from './auth/throttle.ts';
 import type { Database, Db } from './db/client.ts';
 import type { Env } from './env.ts';
 import type { CrisisResources } from './routes/crisis/resources.ts';
+import type { AuditLog } from './services/audit.ts';
 import type { RelationshipCache } from './services/relationship-cache.ts';
 
 /** What route plugins are given: the parts of the running server they may use. */
@@ -14,4 +15,5 @@ export type Services = {
   throttle: LoginThrottle;
   crisisResources: CrisisResources;
   relationships: RelationshipCache;
+  audit: AuditLog;
 };

@@ -7,7 +7,6 @@ import { requireUser, signedIn } from '../../plugins/auth.ts';
 import type { Membership } from '../../policies/relationship.ts';
 import { presentMarker } from '../../presenters/marker.ts';
 import { presentRelationship } from '../../presenters/relationship.ts';
-import { audit } from '../../services/audit.ts';
 import { loadTimeline, markersFor } from '../../services/timeline.ts';
 import type { Services } from '../../services.ts';
 import { Marker } from '../markers/routes.ts';
@@ -90,7 +89,7 @@ export const caseloadRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
           ),
         ].slice(0, 2);
         if (days !== null && days > 14) reasons.push(`${days} days since the last session`);
-        await audit(db, m, 'read', 'caseload');
+        await services.audit.record(m, 'read', 'caseload');
         items.push({
           relationship: presentRelationship(row.relationship),
           clientName: row.clientName,

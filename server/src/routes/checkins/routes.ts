@@ -8,7 +8,6 @@ import { requireUser, signedIn } from '../../plugins/auth.ts';
 import { canEditCheckin, canSeeCheckin } from '../../policies/checkin.ts';
 import { authorize, isId, membership } from '../../policies/relationship.ts';
 import { presentCheckin } from '../../presenters/relationship.ts';
-import { audit } from '../../services/audit.ts';
 import { loadTimeline } from '../../services/timeline.ts';
 import type { Services } from '../../services.ts';
 import { appointmentFor } from '../appointments/routes.ts';
@@ -86,7 +85,7 @@ export const checkinRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     async (request) => {
       const m = await membership(db, requireUser(request), request.params.id);
       const { checkins: rows } = await loadTimeline(db, m);
-      await audit(db, m, 'read', 'checkins');
+      await services.audit.record(m, 'read', 'checkins');
       return { items: rows.map(presentCheckin) };
     },
   );
@@ -96,7 +95,7 @@ export const checkinRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
     { onRequest: signedIn, schema: { tags, params: IdParams, response: { 200: CheckinResponse } } },
     async (request) => {
       const { m, checkin } = await checkinFor(services, requireUser(request), request.params.id);
-      await audit(db, m, 'read', 'checkin', checkin.id);
+      await services.audit.record(m, 'read', 'checkin', checkin.id);
       return { checkin: presentCheckin(checkin) };
     },
   );

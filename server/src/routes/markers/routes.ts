@@ -8,7 +8,6 @@ import {
   presentCheckin,
   presentRelationship,
 } from '../../presenters/relationship.ts';
-import { audit } from '../../services/audit.ts';
 import { clientName, loadTimeline, markersFor } from '../../services/timeline.ts';
 import type { Services } from '../../services.ts';
 import { Appointment, DateTime } from '../appointments/schema.ts';
@@ -73,7 +72,7 @@ export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         : await services.relationships.body(id, version, `markers:${m.role}`, () =>
             build(Date.now()),
           );
-      await audit(db, m, 'read', 'markers');
+      await services.audit.record(m, 'read', 'markers');
       return reply
         .type('application/json; charset=utf-8')
         .send(body as unknown as z.infer<typeof MarkerList>);
@@ -107,7 +106,7 @@ export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
           }),
         );
       });
-      await audit(db, m, 'read', 'relationship-page');
+      await services.audit.record(m, 'read', 'relationship-page');
       // Already validated and serialized when it was built; Fastify sends a string as it is.
       return reply
         .type('application/json; charset=utf-8')

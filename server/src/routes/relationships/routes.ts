@@ -6,7 +6,6 @@ import { notFound } from '../../errors.ts';
 import { requireUser, signedIn } from '../../plugins/auth.ts';
 import { authorize, memberOf, membership } from '../../policies/relationship.ts';
 import { presentRelationship } from '../../presenters/relationship.ts';
-import { audit } from '../../services/audit.ts';
 import { acceptInvite, createInvite } from '../../services/invites.ts';
 import type { Services } from '../../services.ts';
 import {
@@ -141,8 +140,7 @@ export const relationshipRoutes: FastifyPluginAsyncZod<{ services: Services }> =
       const actor = requireUser(request);
       const relationship = await acceptInvite(db, actor, request.params.code);
       await services.relationships.changed(relationship.id);
-      await audit(
-        db,
+      await services.audit.record(
         { relationship, role: 'therapist', actor },
         'connect',
         'relationship',
