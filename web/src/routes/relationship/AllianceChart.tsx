@@ -60,12 +60,16 @@ function heightFor(width: number): number {
   return width < 480 ? 240 : 300;
 }
 
-function dateTick(seconds: number): string {
-  return new Date(seconds * 1000).toLocaleDateString(undefined, {
-    day: 'numeric',
-    month: 'short',
-  });
+/** Day and month for a span of months; month and year once the history spans years. */
+function dateTick(seconds: number, longSpan: boolean): string {
+  return new Date(seconds * 1000).toLocaleDateString(
+    undefined,
+    longSpan ? { month: 'short', year: 'numeric' } : { day: 'numeric', month: 'short' },
+  );
 }
+
+/** With many markers, only the latest few carry words on the chart; the table has them all. */
+const MAX_LABELS = 3;
 
 export default function AllianceChart({
   rows,
@@ -98,6 +102,8 @@ export default function AllianceChart({
       const ctx = u.ctx;
       const px = uPlot.pxRatio;
       const { left, top, width, height } = u.bbox;
+      // A long history leaves little room per session: smaller points, words on the latest only.
+      const dense = width / px / Math.max(xs.length, 1) < 14;
       ctx.save();
       ctx.beginPath();
       ctx.rect(left - 12 * px, top - 24 * px, width + 24 * px, height + 36 * px);
@@ -108,8 +114,8 @@ export default function AllianceChart({
         // Whole pixels keep the shapes crisp (and their colour true) at any zoom.
         const cx = Math.round(x);
         const cy = Math.round(y);
-        const r = Math.round(5.5 * px);
-        ctx.lineWidth = Math.round(3 * px);
+        const r = Math.round((dense ? 2.5 : 5.5) * px);
+        ctx.lineWidth = Math.round((dense ? 1.5 : 3) * px);
         ctx.strokeStyle = colour;
         ctx.setLineDash([]);
         ctx.beginPath();
@@ -143,9 +149,22 @@ export default function AllianceChart({
       );
       const requests: { at: { x: number; y: number }; w: number; h: number; lines: string[] }[] =
         [];
+      const noticed = labels.flatMap((words, i) => (words.length > 0 ? [i] : []));
+      const worded = new Set(noticed.slice(-MAX_LABELS));
+      // Every noticed session gets its ring; only the latest few get words.
+      for (const i of noticed) {
+        const at = clientPoints[i] ?? therapistPoints[i];
+        if (!at || worded.has(i)) continue;
+        ctx.strokeStyle = colours.marker;
+        ctx.lineWidth = 2 * px;
+        ctx.setLineDash([]);
+        ctx.beginPath();
+        ctx.arc(at.x, at.y, (dense ? 6 : 10) * px, 0, Math.PI * 2);
+        ctx.stroke();
+      }
       labels.forEach((words, i) => {
         const at = clientPoints[i] ?? therapistPoints[i];
-        if (!at || words.length === 0) return;
+        if (!at || words.length === 0 || !worded.has(i)) return;
         const oneLine = words.join(' · ');
         const lines =
           ctx.measureText(oneLine).width <= Math.min(width * 0.55, 220 * px) ? [oneLine] : words;
@@ -219,7 +238,7 @@ export default function AllianceChart({
           space: 72,
           grid: { stroke: colours.grid, width: 1 },
           ticks: { stroke: colours.grid, width: 1 },
-          values: (_u, splits) => splits.map(dateTick),
+          values: (_u, splits) => splits.map((t) => dateTick(t, span > 300 * DAY_SECONDS)),
         },
         {
           stroke: colours.text,
