@@ -5,7 +5,15 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { buildServer } from '../scripts/build-server.ts';
-import { freePort, rss, start, startArguments, stop, waitFor } from './lib/processes.ts';
+import {
+  cpuSeconds,
+  freePort,
+  rss,
+  start,
+  startArguments,
+  stop,
+  waitFor,
+} from './lib/processes.ts';
 import { seedThreeYears } from './lib/seed.ts';
 import { benchMarkers } from './markers.ts';
 
@@ -70,7 +78,30 @@ async function dropDatabase(url: string): Promise<void> {
   await client.end();
 }
 
-async function benchDatabase(label: string, databaseUrl: string | undefined, bareUrl: string) {
+/**
+ * Server CPU time per request at a fixed request rate that both servers can serve: unlike
+ * requests/s, it does not depend on how fast the load generator (on the same 2 cores) is.
+ */
+async function cpuPerRequest(pid: number, url: string, headers: Record<string, string> = {}) {
+  const before = cpuSeconds(pid);
+  const result = await autocannon({
+    url,
+    connections: 10,
+    duration: 5,
+    overallRate: FIXED_RATE,
+    headers,
+  });
+  return ((cpuSeconds(pid) - before) / result.requests.total) * 1e6;
+}
+
+const FIXED_RATE = 8_000;
+
+async function benchDatabase(
+  label: string,
+  databaseUrl: string | undefined,
+  bareUrl: string,
+  barePid: number,
+) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attune-bench-'));
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -123,6 +154,8 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, bar
       me.push(await load(`${base}/api/me`, { cookie }));
     }
     clearInterval(sampler);
+    const bareCpu = await cpuPerRequest(barePid, bareUrl);
+    const meCpu = await cpuPerRequest(server.pid ?? 0, `${base}/api/me`, { cookie });
     const best = (results: Result[]) => results.reduce((a, b) => (b.rps > a.rps ? b : a));
     const bareBest = best(bare);
     const meBest = best(me);
@@ -132,6 +165,9 @@ async function benchDatabase(label: string, databaseUrl: string | undefined, bar
     process.stdout.write(`GET /api/me signed in   ${format(meBest)}\n`);
     process.stdout.write(
       `ratio /api/me : bare    ${((meBest.rps / bareBest.rps) * 100).toFixed(0)} %  (target ≥ 50 %)\n`,
+    );
+    process.stdout.write(
+      `CPU per request         bare ${bareCpu.toFixed(0)} µs, /api/me ${meCpu.toFixed(0)} µs → ${((bareCpu / meCpu) * 100).toFixed(0)} % of bare's efficiency (at ${FIXED_RATE} req/s)\n`,
     );
     process.stdout.write(
       `server RSS under load   ${(peakRss / 1024 / 1024).toFixed(0)} MB peak  (target ≤ 200 MB)\n`,
@@ -182,11 +218,11 @@ const bare = start(['bench/bare.ts', String(barePort)], process.env);
 try {
   await waitFor(`http://127.0.0.1:${barePort}/bare`, 10_000);
   const bareUrl = `http://127.0.0.1:${barePort}/bare`;
-  await benchDatabase('Embedded PostgreSQL (PGlite)', undefined, bareUrl);
+  await benchDatabase('Embedded PostgreSQL (PGlite)', undefined, bareUrl, bare.pid ?? 0);
   const url = await postgresUrl();
   if (url) {
     try {
-      await benchDatabase('PostgreSQL server', url, bareUrl);
+      await benchDatabase('PostgreSQL server', url, bareUrl, bare.pid ?? 0);
     } finally {
       await dropDatabase(url);
     }

@@ -23,6 +23,14 @@ export function rss(pid: number): number {
   return Number(kb ?? 0) * 1024;
 }
 
+/** CPU seconds (user + system) a process has used so far (Linux, /proc/<pid>/stat). */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start at index 2: utime is 14th, stime 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 export async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
