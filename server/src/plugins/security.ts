@@ -25,16 +25,20 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
- * Whether a request is for the API, by the route it matched (or, unmatched, its decoded path):
- * the raw URL can hide `/api` behind percent-escapes (`/%61pi/me`) that the router decodes.
+ * Whether a request is for the API, by its decoded path: the raw URL can hide `/api` behind
+ * percent-escapes (`/%61pi/me`) that the router decodes.
  */
 function isApi(request: FastifyRequest): boolean {
-  const path = request.routeOptions.url ?? decodedPath(request.url);
+  // The decoded path, as the router sees it (not request.routeOptions, a getter that builds an
+  // object on every call).
+  const path = decodedPath(request.url);
   return path === '/api' || path.startsWith('/api/');
 }
 
 function decodedPath(url: string): string {
-  const path = url.split('?')[0] ?? '';
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  if (!path.includes('%')) return path;
   try {
     return decodeURIComponent(path);
   } catch {
