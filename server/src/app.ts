@@ -19,15 +19,20 @@ import type { Env } from './env.ts';
 import { body, errorHandler, notFound } from './errors.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { agendaRoutes } from './routes/agenda/routes.ts';
 import { appointmentRoutes } from './routes/appointments/routes.ts';
 import { authRoutes } from './routes/auth/routes.ts';
 import { caseloadRoutes } from './routes/caseload/routes.ts';
 import { checkinRoutes } from './routes/checkins/routes.ts';
 import { loadCrisisResources } from './routes/crisis/resources.ts';
 import { crisisRoutes } from './routes/crisis/routes.ts';
+import { goodMomentRoutes } from './routes/good-moments/routes.ts';
 import { healthRoutes } from './routes/health/routes.ts';
+import { letterRoutes } from './routes/letters/routes.ts';
 import { markerRoutes } from './routes/markers/routes.ts';
+import { partRoutes } from './routes/parts/routes.ts';
 import { relationshipRoutes } from './routes/relationships/routes.ts';
+import { ruptureRoutes } from './routes/ruptures/routes.ts';
 import { AuditLog } from './services/audit.ts';
 import { RelationshipCache } from './services/relationship-cache.ts';
 import type { Services } from './services.ts';
@@ -153,6 +158,11 @@ export async function buildApp(
     checkinRoutes,
     markerRoutes,
     caseloadRoutes,
+    partRoutes,
+    ruptureRoutes,
+    letterRoutes,
+    goodMomentRoutes,
+    agendaRoutes,
   ]) {
     await app.register(routes, { services });
   }

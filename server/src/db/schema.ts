@@ -5,6 +5,7 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -182,4 +183,180 @@ export const auditEvents = pgTable(
     index('audit_events_actor_id_idx').on(t.actorId),
     index('audit_events_relationship_id_idx').on(t.relationshipId),
   ],
+);
+
+/** A client's named parts (for clients who work with parts). Belong to the client, not to a relationship. */
+export const parts = pgTable(
+  'parts',
+  {
+    id: uuid('id').primaryKey(),
+    clientId: uuid('client_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    description: text('description'),
+    ...timestamps,
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('parts_client_id_idx').on(t.clientId)],
+);
+
+export const RUPTURE_KINDS = ['withdrawal', 'confrontation', 'mixed', 'unsure'] as const;
+export const RUPTURE_STATUSES = ['open', 'repairing', 'repaired', 'unresolved'] as const;
+
+/** A recorded episode of strain, written by the client; private unless the client shares it. */
+export const ruptures = pgTable(
+  'ruptures',
+  {
+    id: uuid('id').primaryKey(),
+    relationshipId: uuid('relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    whatHappened: text('what_happened').notNull(),
+    myExperience: text('my_experience'),
+    theirSide: text('their_side'),
+    echoes: text('echoes'),
+    /** "What I need": the last question of the flow. */
+    needs: text('needs'),
+    kind: text('kind', { enum: RUPTURE_KINDS }),
+    intensity: integer('intensity').notNull(),
+    status: text('status', { enum: RUPTURE_STATUSES }).notNull(),
+    visibility: text('visibility', { enum: ['private', 'shared'] }).notNull(),
+    reflection: text('reflection'),
+    /** The marker it was written from, when it was: its kind and appointment. */
+    markerKind: text('marker_kind'),
+    appointmentId: uuid('appointment_id').references(() => appointments.id, {
+      onDelete: 'set null',
+    }),
+    sharedAt: timestamp('shared_at', { withTimezone: true }),
+    repairedAt: timestamp('repaired_at', { withTimezone: true }),
+    ...timestamps,
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('ruptures_relationship_occurred_idx').on(t.relationshipId, t.occurredAt),
+    check('ruptures_intensity_check', sql`${t.intensity} between 1 and 5`),
+    check(
+      'ruptures_kind_check',
+      sql`${t.kind} is null or ${t.kind} in ('withdrawal', 'confrontation', 'mixed', 'unsure')`,
+    ),
+    check(
+      'ruptures_status_check',
+      sql`${t.status} in ('open', 'repairing', 'repaired', 'unresolved')`,
+    ),
+    check('ruptures_visibility_check', sql`${t.visibility} in ('private', 'shared')`),
+  ],
+);
+
+export const ruptureParts = pgTable(
+  'rupture_parts',
+  {
+    ruptureId: uuid('rupture_id')
+      .notNull()
+      .references(() => ruptures.id, { onDelete: 'cascade' }),
+    partId: uuid('part_id')
+      .notNull()
+      .references(() => parts.id, { onDelete: 'cascade' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ruptureId, t.partId] }),
+    index('rupture_parts_part_id_idx').on(t.partId),
+  ],
+);
+
+export const REPAIR_KINDS = [
+  'talked-in-session',
+  'wrote-it-out',
+  'waited-it-out',
+  'felt-it-out',
+  'therapist-apologized',
+  'therapist-explained',
+  'therapist-set-boundary',
+  'explored-together',
+  'other',
+] as const;
+
+/** One thing done toward repair, by the client or the therapist, with the client's ratings. */
+export const repairs = pgTable(
+  'repairs',
+  {
+    id: uuid('id').primaryKey(),
+    ruptureId: uuid('rupture_id')
+      .notNull()
+      .references(() => ruptures.id, { onDelete: 'cascade' }),
+    /** Who wrote the step down (the client or the connected therapist). */
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    authorRole: text('author_role', { enum: ['client', 'therapist'] }).notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    kind: text('kind', { enum: REPAIR_KINDS }).notNull(),
+    by: text('by', { enum: ['client', 'therapist'] }).notNull(),
+    note: text('note'),
+    /** The client's answers: did I feel heard (0–4), was my therapist defensive (0–4). */
+    feltHeard: integer('felt_heard'),
+    defensiveness: integer('defensiveness'),
+    ...timestamps,
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('repairs_rupture_at_idx').on(t.ruptureId, t.at),
+    check(
+      'repairs_ratings_check',
+      sql`(${t.feltHeard} is null or ${t.feltHeard} between 0 and 4) and (${t.defensiveness} is null or ${t.defensiveness} between 0 and 4)`,
+    ),
+  ],
+);
+
+/** Long writing to the therapist, drafted privately. `revision` rises with every saved change. */
+export const letters = pgTable(
+  'letters',
+  {
+    id: uuid('id').primaryKey(),
+    relationshipId: uuid('relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    ruptureId: uuid('rupture_id').references(() => ruptures.id, { onDelete: 'set null' }),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    revision: integer('revision').notNull().default(1),
+    /** Set when sent as a message (the messages issue). */
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    ...timestamps,
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('letters_relationship_id_idx').on(t.relationshipId)],
+);
+
+/** Something that went well, kept to hold onto. The client's own. */
+export const goodMoments = pgTable(
+  'good_moments',
+  {
+    id: uuid('id').primaryKey(),
+    relationshipId: uuid('relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    text: text('text').notNull(),
+    ...timestamps,
+  },
+  (t) => [index('good_moments_relationship_at_idx').on(t.relationshipId, t.at)],
+);
+
+/** What the client wants to bring to the next appointment. */
+export const agendaItems = pgTable(
+  'agenda_items',
+  {
+    id: uuid('id').primaryKey(),
+    relationshipId: uuid('relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    text: text('text').notNull(),
+    ruptureId: uuid('rupture_id').references(() => ruptures.id, { onDelete: 'set null' }),
+    done: boolean('done').notNull().default(false),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+    ...timestamps,
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('agenda_items_relationship_id_idx').on(t.relationshipId)],
 );
