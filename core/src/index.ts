@@ -1,2 +1,3 @@
 export * from './checkin.ts';
 export * from './markers.ts';
+export * from './patterns.ts';
