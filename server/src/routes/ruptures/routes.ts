@@ -256,32 +256,33 @@ export const ruptureRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
       if (!canAddRepair(m, rupture)) throw notFound();
       const body = request.body;
       checkRepair(m, body);
-      const [repair] = await db
-        .insert(repairs)
-        .values({
-          id: randomUUID(),
-          ruptureId: rupture.id,
-          authorId: m.actor.id,
-          authorRole: m.role,
-          at: new Date(body.at),
-          kind: body.kind,
-          by: body.by,
-          note: orNull(body.note),
-          feltHeard: body.feltHeard ?? null,
-          defensiveness: body.defensiveness ?? null,
-        })
-        .returning();
-      // A first step toward repair moves an open record to "repairing"; the client decides when
-      // it is repaired.
-      if (rupture.status === 'open') {
-        await db
+      const repair = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(repairs)
+          .values({
+            id: randomUUID(),
+            ruptureId: rupture.id,
+            authorId: m.actor.id,
+            authorRole: m.role,
+            at: new Date(body.at),
+            kind: body.kind,
+            by: body.by,
+            note: orNull(body.note),
+            feltHeard: body.feltHeard ?? null,
+            defensiveness: body.defensiveness ?? null,
+          })
+          .returning();
+        // A first step toward repair moves an open record to "repairing"; the client decides
+        // when it is repaired.
+        await tx
           .update(ruptures)
           .set({ status: 'repairing', updatedAt: new Date() })
           .where(and(eq(ruptures.id, rupture.id), eq(ruptures.status, 'open')));
-      }
+        return row!;
+      });
       await services.relationships.changed(m.relationship.id);
-      await services.audit.record(m, 'create', 'repair', repair!.id);
-      return reply.status(201).send({ repair: presentRepair(repair!) });
+      await services.audit.record(m, 'create', 'repair', repair.id);
+      return reply.status(201).send({ repair: presentRepair(repair) });
     },
   );
 
