@@ -4,6 +4,7 @@ import {
   check,
   index,
   integer,
+  jsonb,
   pgTable,
   primaryKey,
   text,
@@ -359,4 +360,138 @@ export const agendaItems = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('agenda_items_relationship_id_idx').on(t.relationshipId)],
+);
+
+/**
+ * The agreement: the versioned frame of a relationship. Every save is a new row with the next
+ * version; nothing is changed in place, so every version stays readable with its changes.
+ */
+export const agreements = pgTable(
+  'agreements',
+  {
+    id: uuid('id').primaryKey(),
+    relationshipId: uuid('relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    authorRole: text('author_role', { enum: ['client', 'therapist'] }).notNull(),
+    replyTimeHours: integer('reply_time_hours').notNull(),
+    sessionFrequencyDays: integer('session_frequency_days'),
+    contact: text('contact').notNull(),
+    availability: text('availability').notNull(),
+    scheduling: text('scheduling').notNull(),
+    roomRules: text('room_rules').notNull(),
+    /** Rules of the room, each saying whom it applies to: [{text, appliesTo}]. */
+    rules: jsonb('rules')
+      .$type<{ text: string; appliesTo: 'client' | 'therapist' | 'both' }[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    emergency: text('emergency').notNull(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('agreements_relationship_version_idx').on(t.relationshipId, t.version)],
+);
+
+/** Who acknowledged which version of an agreement, and when. */
+export const agreementAcknowledgements = pgTable(
+  'agreement_acknowledgements',
+  {
+    agreementId: uuid('agreement_id')
+      .notNull()
+      .references(() => agreements.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['client', 'therapist'] }).notNull(),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.agreementId, t.userId] })],
+);
+
+/**
+ * Messages in a connected relationship. `replyDueAt` comes from the agreement in force when the
+ * message was sent; `repliedAt` is set when the other member writes after it. A "please call
+ * me" request is a message of kind `call-request`; the therapist logs the call back on it.
+ */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey(),
+    relationshipId: uuid('relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    senderId: uuid('sender_id').references(() => users.id, { onDelete: 'set null' }),
+    senderRole: text('sender_role', { enum: ['client', 'therapist'] }).notNull(),
+    kind: text('kind', { enum: ['message', 'call-request'] })
+      .notNull()
+      .default('message'),
+    body: text('body').notNull(),
+    urgent: boolean('urgent').notNull().default(false),
+    /** Set when the message is a letter sent from the letters editor. */
+    letterId: uuid('letter_id').references(() => letters.id, { onDelete: 'set null' }),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+    acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
+    acknowledgementNote: text('acknowledgement_note'),
+    replyBy: timestamp('reply_by', { withTimezone: true }),
+    replyDueAt: timestamp('reply_due_at', { withTimezone: true }),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    calledBackAt: timestamp('called_back_at', { withTimezone: true }),
+    callOutcome: text('call_outcome'),
+  },
+  (t) => [
+    index('messages_relationship_sent_idx').on(t.relationshipId, t.sentAt),
+    check('messages_kind_check', sql`${t.kind} in ('message', 'call-request')`),
+  ],
+);
+
+/** In-app notifications: what each person has waiting, for badges and the live feed. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    relationshipId: uuid('relationship_id').references(() => relationships.id, {
+      onDelete: 'cascade',
+    }),
+    /** e.g. message, message-acknowledged, agreement-changed, reply-due, unread-message. */
+    kind: text('kind').notNull(),
+    subjectId: text('subject_id'),
+    ...timestamps,
+    seenAt: timestamp('seen_at', { withTimezone: true }),
+  },
+  (t) => [index('notifications_user_created_idx').on(t.userId, t.createdAt)],
+);
+
+/** Which notifications each person wants, by channel. Missing row: the defaults. */
+export const notificationSettings = pgTable('notification_settings', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Every email Attune sends or would send. Without SMTP_URL nothing leaves the machine: the
+ * outbox is where the instance operator reads them. Emails never hold clinical text.
+ */
+export const emailOutbox = pgTable(
+  'email_outbox',
+  {
+    id: uuid('id').primaryKey(),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    /** A key that makes sending idempotent across instances and retries. */
+    dedupeKey: text('dedupe_key').unique(),
+    status: text('status', { enum: ['pending', 'sent', 'kept-local', 'failed'] }).notNull(),
+    ...timestamps,
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    error: text('error'),
+  },
+  (t) => [index('email_outbox_created_idx').on(t.createdAt)],
 );
