@@ -17,6 +17,7 @@ import { LoginThrottle } from './auth/throttle.ts';
 import type { Database } from './db/client.ts';
 import type { Env } from './env.ts';
 import { body, errorHandler, notFound } from './errors.ts';
+import { Notifier } from './notifications/notifier.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { agendaRoutes } from './routes/agenda/routes.ts';
@@ -124,6 +125,7 @@ export async function buildApp(
     crisisResources: loadCrisisResources(env.crisisResourcesFile),
     relationships: new RelationshipCache(database.db),
     audit: new AuditLog(database.db),
+    notifier: new Notifier(database),
   };
   app.addHook('onClose', async () => {
     await sessions.stop();
