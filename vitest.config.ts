@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['core/**/*.test.ts', 'server/**/*.test.ts'],
+          include: ['core/**/*.test.ts', 'server/**/*.test.ts', 'web/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -388,7 +388,7 @@ describe('looking after a relationship', () => {
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tab', { name: 'Check-ins', selected: true }).waitFor();
     await page.getByRole('table', { name: /Check-in scores/ }).waitFor();
-    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('End');
     await page.getByRole('tab', { name: 'Schedule', selected: true }).waitFor();
     await expect.poll(() => new URL(page.url()).searchParams.get('tab')).toBe('schedule');
     await page.reload();

@@ -19,6 +19,10 @@ const NotFound = lazy(() => import('./routes/not-found/NotFound'));
 const Relationship = lazy(() => import('./routes/relationship/Relationship'));
 const CheckIn = lazy(() => import('./routes/check-in/CheckIn'));
 const Invite = lazy(() => import('./routes/invite/Invite'));
+const RuptureFlow = lazy(() => import('./routes/ruptures/RuptureFlow'));
+const RupturePage = lazy(() => import('./routes/ruptures/RupturePage'));
+const Parts = lazy(() => import('./routes/parts/Parts'));
+const LetterEditor = lazy(() => import('./routes/letters/LetterEditor'));
 
 const router = createBrowserRouter([
   {
@@ -35,6 +39,11 @@ const router = createBrowserRouter([
           { path: '/relationships/:id', element: <Relationship /> },
           { path: '/appointments/:id/check-in', element: <CheckIn /> },
           { path: '/invite/:code', element: <Invite /> },
+          { path: '/relationships/:id/ruptures/write', element: <RuptureFlow /> },
+          { path: '/ruptures/:id', element: <RupturePage /> },
+          { path: '/parts', element: <Parts /> },
+          { path: '/letters/new', element: <LetterEditor /> },
+          { path: '/letters/:id', element: <LetterEditor /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -8,11 +8,13 @@ import { Page } from '../../components/Page';
 import { SignedIn } from '../../components/SignedIn';
 import { CheckinsTab } from './CheckinsTab';
 import { InviteTherapist } from './InviteTherapist';
+import { LettersTab } from './LettersTab';
 import { RelationshipSettings } from './RelationshipSettings';
+import { RupturesTab } from './RupturesTab';
 import { ScheduleTab } from './ScheduleTab';
 import { TimelineTab } from './TimelineTab';
 
-const TABS = ['timeline', 'checkins', 'schedule'] as const;
+const TABS = ['timeline', 'checkins', 'ruptures', 'letters', 'schedule'] as const;
 type TabId = (typeof TABS)[number];
 
 function isTab(value: unknown): value is TabId {
@@ -55,17 +57,18 @@ function intro(page: RelationshipPage, viewer: User['role']): string {
   const { relationship } = page;
   const name = relationship.therapistName;
   if (viewer === 'therapist') {
-    return `${page.clientName} connected with you. You see your sessions together, the check-ins ${page.clientName} chooses to share, and your own.`;
+    return `${page.clientName} connected with you. You see your sessions together, the check-ins and records ${page.clientName} chooses to share, and your own.`;
   }
   return relationship.mode === 'connected'
-    ? `You and ${name} are connected on Attune. ${name} sees your sessions and the check-ins you share; the rest stays yours.`
+    ? `You and ${name} are connected on Attune. ${name} sees your sessions and the check-ins and records you share; the rest stays yours.`
     : `Just you for now: ${name} isn't connected to Attune, and everything here is yours alone.`;
 }
 
 function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: User['role'] }) {
   const [search, setSearch] = useSearchParams();
   const requested = search.get('tab');
-  const tab: TabId = isTab(requested) ? requested : 'timeline';
+  const tab: TabId =
+    isTab(requested) && !(requested === 'letters' && viewer !== 'client') ? requested : 'timeline';
   const { relationship } = page;
   const other = viewer === 'client' ? relationship.therapistName : page.clientName;
 
@@ -102,6 +105,14 @@ function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: Us
           <Tab id="checkins" className="tab">
             Check-ins
           </Tab>
+          <Tab id="ruptures" className="tab">
+            Ruptures
+          </Tab>
+          {viewer === 'client' ? (
+            <Tab id="letters" className="tab">
+              Letters
+            </Tab>
+          ) : null}
           <Tab id="schedule" className="tab">
             Schedule
           </Tab>
@@ -112,8 +123,19 @@ function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: Us
         <TabPanel id="checkins" className="tab-panel">
           <CheckinsTab page={page} viewer={viewer} />
         </TabPanel>
+        <TabPanel id="ruptures" className="tab-panel">
+          <RupturesTab page={page} viewer={viewer} />
+        </TabPanel>
+        {viewer === 'client' ? (
+          <TabPanel id="letters" className="tab-panel">
+            <LettersTab
+              relationshipId={relationship.id}
+              therapistName={relationship.therapistName}
+            />
+          </TabPanel>
+        ) : null}
         <TabPanel id="schedule" className="tab-panel">
-          <ScheduleTab page={page} />
+          <ScheduleTab page={page} viewer={viewer} />
         </TabPanel>
       </Tabs>
       {viewer === 'client' ? <RelationshipSettings relationship={relationship} /> : null}

@@ -17,6 +17,7 @@ import { SelectField } from '../../components/SelectField';
 import { TextInput } from '../../components/TextInput';
 import { useFormChecks } from '../../components/useFormChecks';
 import { KIND_WORDS, longDate, minutes, STATUS_WORDS, timeOfDay } from '../../words';
+import { Agenda } from './Agenda';
 
 const LENGTHS = [30, 45, 50, 60, 75, 90, 120];
 const KINDS: AppointmentKind[] = ['individual', 'couples', 'phone', 'extra'];
@@ -31,7 +32,20 @@ function toIso(date: string, time: string): string {
   return new Date(`${date}T${time}`).toISOString();
 }
 
-export function ScheduleTab({ page }: { page: RelationshipPage }) {
+function nextScheduled(page: RelationshipPage) {
+  const now = Date.now();
+  return page.appointments
+    .filter((a) => a.status === 'scheduled' && new Date(a.startsAt).getTime() > now)
+    .sort((a, b) => new Date(a.startsAt).getTime() - new Date(b.startsAt).getTime())[0];
+}
+
+export function ScheduleTab({
+  page,
+  viewer,
+}: {
+  page: RelationshipPage;
+  viewer: 'client' | 'therapist';
+}) {
   const ended = page.relationship.status === 'ended';
   const appointments = [...page.appointments].sort(
     (a, b) => new Date(b.startsAt).getTime() - new Date(a.startsAt).getTime(),
@@ -39,6 +53,14 @@ export function ScheduleTab({ page }: { page: RelationshipPage }) {
   return (
     <div className="tab-body">
       <h2 className="visually-hidden">Schedule</h2>
+      {viewer === 'client' && !ended ? (
+        <Agenda
+          relationshipId={page.relationship.id}
+          therapistName={page.relationship.therapistName}
+          nextAppointmentAt={nextScheduled(page)?.startsAt ?? null}
+          headingLevel={3}
+        />
+      ) : null}
       {ended ? (
         <p className="note">This relationship has ended, so no new sessions can be added.</p>
       ) : (

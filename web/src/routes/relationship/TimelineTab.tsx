@@ -9,6 +9,7 @@ import {
   refresh,
   updateCheckin,
 } from '../../api/relationships';
+import { type Rupture, useRuptures } from '../../api/ruptures';
 import { useAnnounce } from '../../components/Announcer';
 import { MarkerNote } from '../../components/MarkerNote';
 import {
@@ -20,6 +21,8 @@ import {
   timeOfDay,
 } from '../../words';
 import { SCORE_MAX } from '../check-in/items';
+import { writeAboutIt } from '../ruptures/links';
+import { STATUS_WORDS as RUPTURE_STATUS_WORDS } from '../ruptures/ruptureWords';
 
 type Viewer = 'client' | 'therapist';
 
@@ -58,6 +61,15 @@ export function TimelineTab({
   const appointments = [...page.appointments].sort(
     (a, b) => new Date(b.startsAt).getTime() - new Date(a.startsAt).getTime(),
   );
+  const ruptures = useRuptures(page.relationship.id).data ?? [];
+  // Sessions and rupture records in one line of time, newest first.
+  const entries: ({ at: number; appointment: Appointment } | { at: number; rupture: Rupture })[] = [
+    ...appointments.map((appointment) => ({
+      at: new Date(appointment.startsAt).getTime(),
+      appointment,
+    })),
+    ...ruptures.map((rupture) => ({ at: new Date(rupture.occurredAt).getTime(), rupture })),
+  ].sort((a, b) => b.at - a.at);
   const unplaced = page.markers.filter(
     (m) => !m.appointmentId || !page.appointments.some((a) => a.id === m.appointmentId),
   );
@@ -65,7 +77,7 @@ export function TimelineTab({
   return (
     <div className="tab-body">
       <h2 className="visually-hidden">Timeline</h2>
-      {appointments.length === 0 ? (
+      {entries.length === 0 ? (
         <div className="card empty-invite">
           <p>
             Nothing here yet. When you add your sessions, they will line up here, newest first, with
@@ -77,14 +89,18 @@ export function TimelineTab({
         </div>
       ) : (
         <ol className="timeline">
-          {appointments.map((appointment) => (
-            <TimelineEntry
-              key={appointment.id}
-              page={page}
-              appointment={appointment}
-              viewer={viewer}
-            />
-          ))}
+          {entries.map((entry) =>
+            'rupture' in entry ? (
+              <RuptureEntry key={entry.rupture.id} rupture={entry.rupture} viewer={viewer} />
+            ) : (
+              <TimelineEntry
+                key={entry.appointment.id}
+                page={page}
+                appointment={entry.appointment}
+                viewer={viewer}
+              />
+            ),
+          )}
         </ol>
       )}
       {unplaced.length > 0 ? (
@@ -96,6 +112,20 @@ export function TimelineTab({
         </section>
       ) : null}
     </div>
+  );
+}
+
+function RuptureEntry({ rupture, viewer }: { rupture: Rupture; viewer: Viewer }) {
+  return (
+    <li className="timeline-entry timeline-rupture">
+      <h3>
+        <Link to={`/ruptures/${rupture.id}`}>{rupture.title}</Link>
+      </h3>
+      <p className="quiet timeline-meta">
+        {longDate(rupture.occurredAt)} · a rupture record · {RUPTURE_STATUS_WORDS[rupture.status]}
+        {viewer === 'client' ? (rupture.visibility === 'shared' ? ' · shared' : ' · private') : ''}
+      </p>
+    </li>
   );
 }
 
@@ -132,7 +162,18 @@ function TimelineEntry({
           <CheckinSummary key={checkin.id} page={page} checkin={checkin} viewer={viewer} />
         ) : null,
       )}
-      {markers.length > 0 ? <MarkerNote markers={markers} /> : null}
+      {markers.length > 0 ? (
+        <MarkerNote markers={markers}>
+          {viewer === 'client' && markers[0] ? (
+            <Link
+              to={writeAboutIt(page.relationship.id, markers[0])}
+              className="button button-quiet button-small"
+            >
+              Write about it
+            </Link>
+          ) : null}
+        </MarkerNote>
+      ) : null}
       {awaitsCheckIn(page, appointment, viewer) ? (
         <p>
           <Link to={checkInLink(appointment)} className="button button-quiet">

@@ -10,11 +10,14 @@ import {
   type RelationshipPage,
   useRelationships,
 } from '../../api/relationships';
+import { type Rupture, useRuptures } from '../../api/ruptures';
 import { useAnnounce } from '../../components/Announcer';
 import { MarkerNote } from '../../components/MarkerNote';
 import { Page } from '../../components/Page';
 import { howDidItFeel, KIND_WORDS, longDate, onDay, timeOfDay } from '../../words';
+import { Agenda } from '../relationship/Agenda';
 import { awaitsCheckIn, byKind, checkInLink } from '../relationship/TimelineTab';
+import { writeAboutIt } from '../ruptures/links';
 import { AddTherapistForm } from './AddTherapistForm';
 
 const DAY = 86_400_000;
@@ -22,6 +25,8 @@ const DAY = 86_400_000;
 const PROMPT_DAYS = 14;
 const MARKER_DAYS = 35;
 const NOT_NOW_KEY = 'attune:not-now';
+/** Today names at most this many ruptures still being worked through; the rest are a tab away. */
+const WORKING_THROUGH_SHOWN = 2;
 
 function markerKey(relationshipId: string, marker: Marker): string {
   return `${relationshipId}|${marker.kind}|${marker.at}`;
@@ -156,6 +161,7 @@ function RelationshipToday({
 }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const announce = useAnnounce();
+  const ruptures = useRuptures(relationship.id);
   const headingId = `today-${relationship.id}`;
   const link = `/relationships/${relationship.id}`;
 
@@ -208,6 +214,15 @@ function RelationshipToday({
           </>
         )}
       </p>
+      {next ? (
+        <Agenda
+          relationshipId={relationship.id}
+          therapistName={relationship.therapistName}
+          nextAppointmentAt={next.startsAt}
+          headingLevel={3}
+        />
+      ) : null}
+      <WorkingThrough ruptures={ruptures.data ?? []} />
       {prompt ? (
         <p className="checkin-prompt">
           <Link to={checkInLink(prompt)}>
@@ -217,6 +232,12 @@ function RelationshipToday({
       ) : null}
       {noticed.length > 0 && noticed[0] ? (
         <MarkerNote markers={noticed} lead={`After your session ${onDay(noticed[0].at)}:`}>
+          <Link
+            to={writeAboutIt(relationship.id, noticed[0])}
+            className="button button-quiet button-small"
+          >
+            Write about it
+          </Link>
           <Link to={link} className="button button-quiet button-small">
             Look at it<span className="visually-hidden"> in your timeline</span>
           </Link>
@@ -234,5 +255,27 @@ function RelationshipToday({
         </MarkerNote>
       ) : null}
     </section>
+  );
+}
+
+/** Ruptures not yet repaired, newest first, named calmly with a way back to each. */
+function WorkingThrough({ ruptures }: { ruptures: Rupture[] }) {
+  const open = ruptures
+    .filter((r) => r.status === 'open' || r.status === 'repairing')
+    .sort((a, b) => Date.parse(b.occurredAt) - Date.parse(a.occurredAt))
+    .slice(0, WORKING_THROUGH_SHOWN);
+  if (open.length === 0) return null;
+  return (
+    <p className="working-through">
+      {open.length === 1 ? "Something you're working through: " : "What you're working through: "}
+      {open.map((rupture, index) => (
+        <span key={rupture.id}>
+          {index > 0 ? ' · ' : null}
+          <Link to={`/ruptures/${rupture.id}`}>
+            <em>{rupture.title}</em>
+          </Link>
+        </span>
+      ))}
+    </p>
   );
 }
