@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { messages } from '../../db/schema.ts';
 import { buildClient, buildTherapist, type Person } from '../../test/factories.ts';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import {
@@ -503,6 +505,7 @@ type CaseloadItem = {
   lastAppointmentAt: string | null;
   daysSinceLastAppointment: number | null;
   openMarkers: MarkerJson[];
+  waitingMessage: { id: string; sentAt: string; urgent: boolean; kind: string } | null;
   attention: number;
   reason: string;
 };
@@ -559,6 +562,7 @@ describe('GET /api/caseload', () => {
       'openMarkers',
       'reason',
       'relationship',
+      'waitingMessage',
     ]);
   });
 
@@ -615,5 +619,324 @@ describe('GET /api/caseload', () => {
       await (await buildClient(t.app)).request({ method: 'GET', url: '/api/caseload' }),
     );
     expectSignedOut(await anonymous(t.app, 'GET', '/api/caseload'));
+  });
+});
+
+type MessageJson = { id: string; sentAt: string; replyDueAt: string | null };
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const shift = (iso: string, ms: number) => new Date(new Date(iso).getTime() + ms).toISOString();
+const asOfQuery = (iso: string) => `?asOf=${encodeURIComponent(iso)}`;
+
+async function agree(
+  writer: Person,
+  relationshipId: string,
+  terms: { replyTimeHours?: number; sessionFrequencyDays?: number | null },
+) {
+  const response = await writer.request({
+    method: 'PUT',
+    url: `/api/relationships/${relationshipId}/agreement`,
+    payload: {
+      replyTimeHours: 24,
+      contact: 'Email.',
+      availability: 'Weekdays.',
+      scheduling: 'Weekly.',
+      roomRules: '',
+      emergency: 'Call 112.',
+      ...terms,
+    },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+}
+
+async function send(person: Person, relationshipId: string, payload: object = {}) {
+  const response = await person.request({
+    method: 'POST',
+    url: `/api/relationships/${relationshipId}/messages`,
+    payload: { body: 'Are we still on for Monday?', ...payload },
+  });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json<{ message: MessageJson }>().message;
+}
+
+async function acknowledgeMessage(person: Person, id: string) {
+  const response = await person.request({
+    method: 'POST',
+    url: `/api/messages/${id}/acknowledge`,
+    payload: {},
+  });
+  expect(response.statusCode, response.body).toBe(200);
+}
+
+/** Moves a message back in time by `ms`, its reply-due time with it. */
+async function backdateMessage(relationshipId: string, message: MessageJson, ms: number) {
+  const sentAt = new Date(new Date(message.sentAt).getTime() - ms);
+  const replyDueAt = message.replyDueAt
+    ? new Date(new Date(message.replyDueAt).getTime() - ms)
+    : null;
+  await t.services.db
+    .update(messages)
+    .set({ sentAt, replyDueAt })
+    .where(eq(messages.id, message.id));
+  await t.services.relationships.changed(relationshipId);
+  return {
+    ...message,
+    sentAt: sentAt.toISOString(),
+    replyDueAt: replyDueAt?.toISOString() ?? null,
+  };
+}
+
+/** A connected relationship whose agreement promises a reply within 24 hours. */
+async function agreedWorld(options: { clientName?: string; therapist?: Person } = {}) {
+  const world = await buildRelationship(t.app, { mode: 'connected', ...options });
+  await agree(world.therapist, world.relationship.id, { replyTimeHours: 24 });
+  return world;
+}
+
+describe('overdue-reply: a client message past its reply time', () => {
+  it('is marked from its due time on, not a moment before, for both members', async () => {
+    const world = await agreedWorld({ clientName: 'Robin' });
+    const message = await send(world.client, world.relationship.id);
+    const due = message.replyDueAt!;
+    expect(due).toBe(shift(message.sentAt, 24 * HOUR));
+    for (const viewer of [world.client, world.therapist]) {
+      expect(await markersOf(viewer, world.relationship.id, asOfQuery(shift(due, -1)))).toEqual([]);
+      for (const asOf of [due, shift(due, HOUR), shift(due, 30 * DAY)]) {
+        expect(await markersOf(viewer, world.relationship.id, asOfQuery(asOf))).toEqual([
+          {
+            kind: 'overdue-reply',
+            at: due,
+            severity: 'warn',
+            messageId: message.id,
+            explanation: expect.any(String),
+          },
+        ]);
+      }
+    }
+    const [forClient] = await markersOf(world.client, world.relationship.id, asOfQuery(due));
+    expect(forClient?.explanation).not.toMatch(/Robin/);
+    const [forTherapist] = await markersOf(world.therapist, world.relationship.id, asOfQuery(due));
+    expect(forTherapist?.explanation).toMatch(/^Robin's message/);
+    // As of now, it is not due yet.
+    expect(await markersOf(world.therapist, world.relationship.id)).toEqual([]);
+  });
+
+  it('is not marked once acknowledged by the due time', async () => {
+    const world = await agreedWorld();
+    const message = await send(world.client, world.relationship.id);
+    await acknowledgeMessage(world.therapist, message.id);
+    const after = asOfQuery(shift(message.replyDueAt!, HOUR));
+    expect(await markersOf(world.client, world.relationship.id, after)).toEqual([]);
+    expect(await markersOf(world.therapist, world.relationship.id, after)).toEqual([]);
+  });
+
+  it('is not marked once the therapist replied by the due time', async () => {
+    const world = await agreedWorld();
+    const message = await send(world.client, world.relationship.id);
+    await send(world.therapist, world.relationship.id, { body: 'Yes, see you then.' });
+    const after = asOfQuery(shift(message.replyDueAt!, HOUR));
+    expect(await markersOf(world.client, world.relationship.id, after)).toEqual([]);
+  });
+
+  it("is not answered by the client's own next message", async () => {
+    const world = await agreedWorld();
+    const first = await send(world.client, world.relationship.id);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const second = await send(world.client, world.relationship.id, { body: 'Hello?' });
+    const ids = async (asOf: string) =>
+      (await markersOf(world.client, world.relationship.id, asOfQuery(asOf))).map(
+        (m) => m.messageId,
+      );
+    expect(await ids(first.replyDueAt!)).toEqual([first.id]);
+    expect(await ids(shift(second.replyDueAt!, HOUR))).toEqual([first.id, second.id]);
+  });
+
+  it('stays marked when the acknowledgement or the reply came after the due time', async () => {
+    const world = await agreedWorld();
+    const acknowledged = await backdateMessage(
+      world.relationship.id,
+      await send(world.client, world.relationship.id),
+      3 * DAY,
+    );
+    const replied = await backdateMessage(
+      world.relationship.id,
+      await send(world.client, world.relationship.id, { body: 'And this.' }),
+      2 * DAY,
+    );
+    const expected = [
+      ['overdue-reply', acknowledged.replyDueAt, acknowledged.id],
+      ['overdue-reply', replied.replyDueAt, replied.id],
+    ];
+    const seen = async (viewer: Person) =>
+      (await markersOf(viewer, world.relationship.id)).map((m) => [m.kind, m.at, m.messageId]);
+    expect(await seen(world.therapist)).toEqual(expected);
+    await acknowledgeMessage(world.therapist, acknowledged.id);
+    await send(world.therapist, world.relationship.id, { body: 'Sorry for the wait.' });
+    expect(await seen(world.therapist)).toEqual(expected);
+    expect(await seen(world.client)).toEqual(expected);
+  });
+
+  it("is never marked for the therapist's messages, nor without an agreement", async () => {
+    const world = await agreedWorld();
+    await backdateMessage(
+      world.relationship.id,
+      await send(world.therapist, world.relationship.id),
+      3 * DAY,
+    );
+    expect(await markersOf(world.client, world.relationship.id)).toEqual([]);
+    const bare = await buildRelationship(t.app, { mode: 'connected' });
+    const unagreed = await send(bare.client, bare.relationship.id);
+    expect(unagreed.replyDueAt).toBeNull();
+    await backdateMessage(bare.relationship.id, unagreed, 30 * DAY);
+    expect(await markersOf(bare.therapist, bare.relationship.id)).toEqual([]);
+  });
+
+  it('shows on the relationship page', async () => {
+    const world = await agreedWorld();
+    const message = await backdateMessage(
+      world.relationship.id,
+      await send(world.client, world.relationship.id),
+      2 * DAY,
+    );
+    const page = (await pageRaw(world.therapist, world.relationship.id)).json<PageJson>();
+    expect(page.markers.map((m) => [m.kind, m.messageId])).toEqual([['overdue-reply', message.id]]);
+  });
+});
+
+describe('gap: longer than twice the agreed session frequency', () => {
+  it('is marked from the moment the time since the last session passed 2f days', async () => {
+    const world = await buildRelationship(t.app);
+    await agree(world.client, world.relationship.id, { sessionFrequencyDays: 7 });
+    const last = await addAppointment(world.client, world.relationship.id, {
+      startsAt: daysFromNow(-20),
+    });
+    const due = shift(last.startsAt, 14 * DAY);
+    expect(await markersOf(world.client, world.relationship.id, asOfQuery(due))).toEqual([]);
+    const expected = {
+      kind: 'gap',
+      at: due,
+      severity: 'info',
+      appointmentId: last.id,
+      explanation: expect.stringMatching(/14 days.*every 7 days/),
+    };
+    expect(await markersOf(world.client, world.relationship.id, asOfQuery(shift(due, 1)))).toEqual([
+      expected,
+    ]);
+    expect(await markersOf(world.client, world.relationship.id)).toEqual([expected]);
+  });
+
+  it('is marked between appointments too, and follows the latest agreement', async () => {
+    const world = await buildRelationship(t.app, { mode: 'connected' });
+    await agree(world.therapist, world.relationship.id, { sessionFrequencyDays: 7 });
+    const early = await addAppointment(world.client, world.relationship.id, {
+      startsAt: daysFromNow(-40),
+    });
+    await addAppointment(world.client, world.relationship.id, { startsAt: daysFromNow(-20) });
+    await addAppointment(world.client, world.relationship.id, { startsAt: daysFromNow(-8) });
+    const seen = async () =>
+      (await markersOf(world.therapist, world.relationship.id)).map((m) => [
+        m.kind,
+        m.appointmentId,
+      ]);
+    expect(await seen()).toEqual([['gap', early.id]]);
+    await agree(world.therapist, world.relationship.id, { sessionFrequencyDays: 14 });
+    expect(await seen()).toEqual([]);
+    await agree(world.therapist, world.relationship.id, { sessionFrequencyDays: null });
+    expect(await seen()).toEqual([]);
+  });
+
+  it('is not marked within 2f days, nor without an agreed frequency', async () => {
+    const within = await buildRelationship(t.app);
+    await agree(within.client, within.relationship.id, { sessionFrequencyDays: 7 });
+    await addAppointment(within.client, within.relationship.id, { startsAt: daysFromNow(-10) });
+    expect(await markersOf(within.client, within.relationship.id)).toEqual([]);
+    const without = await buildRelationship(t.app);
+    await agree(without.client, without.relationship.id, { sessionFrequencyDays: null });
+    await addAppointment(without.client, without.relationship.id, { startsAt: daysFromNow(-60) });
+    expect(await markersOf(without.client, without.relationship.id)).toEqual([]);
+  });
+});
+
+describe('GET /api/caseload: messages waiting', () => {
+  const caseloadOf = async (therapist: Person) => {
+    const response = await therapist.request({ method: 'GET', url: '/api/caseload' });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.json<{ items: CaseloadItem[] }>().items;
+  };
+
+  it('says how long a message has waited, once, beside the other reasons', async () => {
+    const therapist = await buildTherapist(t.app);
+    const ann = await agreedWorld({ therapist, clientName: 'Ann' });
+    await session(ann, -3, { score: 32 });
+    const bea = await agreedWorld({ therapist, clientName: 'Bea' });
+    await session(bea, -3, { score: 30, tension: 2, resolved: 1 });
+    const message = await backdateMessage(
+      bea.relationship.id,
+      await send(bea.client, bea.relationship.id),
+      2 * DAY + HOUR,
+    );
+    const items = await caseloadOf(therapist);
+    expect(items.map((i) => i.clientName)).toEqual(['Bea', 'Ann']);
+    const [first, second] = items;
+    expect(first!.reason).toMatch(
+      /^Bea noted some tension, eased a little by the end\. · message waiting 2 days$/,
+    );
+    expect(first!.openMarkers.map((m) => m.kind)).toEqual(['tension', 'overdue-reply']);
+    expect(first!.waitingMessage).toEqual({
+      id: message.id,
+      sentAt: message.sentAt,
+      urgent: false,
+      kind: 'message',
+    });
+    expect(second!.waitingMessage).toBeNull();
+    expect(second!.reason).toBe('Nothing needs attention.');
+
+    // Acknowledged: no longer waiting, though the overdue marker stays as information.
+    await acknowledgeMessage(therapist, message.id);
+    const [after] = (await caseloadOf(therapist)).filter((i) => i.clientName === 'Bea');
+    expect(after!.waitingMessage).toBeNull();
+    expect(after!.reason).not.toMatch(/waiting/);
+    expect(after!.reason).toMatch(/past the reply time/);
+  });
+
+  it('puts a request to call first, until the call back is logged', async () => {
+    const therapist = await buildTherapist(t.app);
+    const ann = await agreedWorld({ therapist, clientName: 'Ann' });
+    await session(ann, -3, { score: 30, tension: 4, resolved: 0 });
+    const zed = await agreedWorld({ therapist, clientName: 'Zed' });
+    const call = await backdateMessage(
+      zed.relationship.id,
+      await send(zed.client, zed.relationship.id, {
+        body: 'Please call me.',
+        kind: 'call-request',
+      }),
+      3 * HOUR,
+    );
+    let items = await caseloadOf(therapist);
+    expect(items.map((i) => i.clientName)).toEqual(['Zed', 'Ann']);
+    expect(items[0]!.reason).toBe('Zed asked you to call 3 hours ago');
+    expect(items[0]!.waitingMessage).toMatchObject({ id: call.id, kind: 'call-request' });
+
+    const logged = await therapist.request({
+      method: 'POST',
+      url: `/api/messages/${call.id}/call-back`,
+      payload: { at: new Date().toISOString(), outcome: 'We spoke; all right until Monday.' },
+    });
+    expect(logged.statusCode, logged.body).toBe(200);
+    items = await caseloadOf(therapist);
+    expect(items.map((i) => i.clientName)).toEqual(['Ann', 'Zed']);
+    expect(items[1]!.waitingMessage).toBeNull();
+  });
+
+  it('says an urgent message first', async () => {
+    const therapist = await buildTherapist(t.app);
+    const kim = await agreedWorld({ therapist, clientName: 'Kim' });
+    await session(kim, -3, { score: 30, tension: 2, resolved: 1 });
+    await send(kim.client, kim.relationship.id, { body: 'Now, please.', urgent: true });
+    const [item] = await caseloadOf(therapist);
+    expect(item!.reason).toBe(
+      'Urgent message waiting less than an hour · Kim noted some tension, eased a little by the end.',
+    );
   });
 });

@@ -8,7 +8,7 @@ import {
   presentCheckin,
   presentRelationship,
 } from '../../presenters/relationship.ts';
-import { clientName, loadTimeline, markersFor } from '../../services/timeline.ts';
+import { clientName, loadMarkerTimeline, markersFor } from '../../services/timeline.ts';
 import type { Services } from '../../services.ts';
 import { Appointment, DateTime } from '../appointments/schema.ts';
 import { Checkin } from '../checkins/schema.ts';
@@ -59,7 +59,7 @@ export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     async (request, reply) => {
       const m = await membership(db, requireUser(request), request.params.id);
       const build = async (asOf: number) => {
-        const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
+        const [timeline, name] = await Promise.all([loadMarkerTimeline(db, m), clientName(db, m)]);
         return JSON.stringify(
           MarkerList.parse({ items: markersFor(m, timeline, asOf, name).map(presentMarker) }),
         );
@@ -95,7 +95,7 @@ export const markerRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       // Client and therapist see different data (shared check-ins only, words for each).
       const { id, version } = m.relationship;
       const body = await services.relationships.body(id, version, m.role, async () => {
-        const [timeline, name] = await Promise.all([loadTimeline(db, m), clientName(db, m)]);
+        const [timeline, name] = await Promise.all([loadMarkerTimeline(db, m), clientName(db, m)]);
         return JSON.stringify(
           PageResponse.parse({
             relationship: presentRelationship(m.relationship),
