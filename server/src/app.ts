@@ -18,9 +18,11 @@ import type { Database } from './db/client.ts';
 import type { Env } from './env.ts';
 import { body, errorHandler, notFound } from './errors.ts';
 import { Notifier } from './notifications/notifier.ts';
+import { notificationsPlugin } from './notifications/plugin.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { agendaRoutes } from './routes/agenda/routes.ts';
+import { agreementRoutes } from './routes/agreement/routes.ts';
 import { appointmentRoutes } from './routes/appointments/routes.ts';
 import { authRoutes } from './routes/auth/routes.ts';
 import { caseloadRoutes } from './routes/caseload/routes.ts';
@@ -31,6 +33,7 @@ import { goodMomentRoutes } from './routes/good-moments/routes.ts';
 import { healthRoutes } from './routes/health/routes.ts';
 import { letterRoutes } from './routes/letters/routes.ts';
 import { markerRoutes } from './routes/markers/routes.ts';
+import { messageRoutes } from './routes/messages/routes.ts';
 import { partRoutes } from './routes/parts/routes.ts';
 import { relationshipRoutes } from './routes/relationships/routes.ts';
 import { ruptureRoutes } from './routes/ruptures/routes.ts';
@@ -154,6 +157,7 @@ export async function buildApp(
   await app.register(healthRoutes, { services });
   await app.register(crisisRoutes, { services });
   await app.register(authRoutes, { services });
+  await app.register(notificationsPlugin, { services });
   for (const routes of [
     relationshipRoutes,
     appointmentRoutes,
@@ -165,6 +169,8 @@ export async function buildApp(
     letterRoutes,
     goodMomentRoutes,
     agendaRoutes,
+    agreementRoutes,
+    messageRoutes,
   ]) {
     await app.register(routes, { services });
   }

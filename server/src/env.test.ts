@@ -25,6 +25,37 @@ describe('readEnv', () => {
     expect(env.trustProxy).toBe(false);
     expect(env.moderators).toEqual([]);
     expect(path.isAbsolute(env.webDir)).toBe(true);
+    expect(env.smtpUrl).toBeUndefined();
+    expect(env.publicUrl).toBe('http://localhost:3000');
+    expect(env.mailFrom).toBe('Attune <attune@localhost>');
+    expect(env.operatorTokenFile).toBeUndefined();
+  });
+
+  it('takes the mail and public address settings', () => {
+    const env = readEnv({
+      PORT: '8080',
+      SMTP_URL: 'smtps://attune:secret@mail.example.org:465',
+      ATTUNE_PUBLIC_URL: 'https://attune.example.org/',
+      ATTUNE_OPERATOR_TOKEN_FILE: '/run/secrets/attune-operator',
+    });
+    expect(env.smtpUrl).toBe('smtps://attune:secret@mail.example.org:465');
+    expect(env.publicUrl).toBe('https://attune.example.org');
+    expect(env.mailFrom).toBe('Attune <attune@attune.example.org>');
+    expect(env.operatorTokenFile).toBe('/run/secrets/attune-operator');
+    expect(readEnv({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(readEnv({ SMTP_FROM: 'Practice <hello@practice.example>' }).mailFrom).toBe(
+      'Practice <hello@practice.example>',
+    );
+    expect(readEnv({ SMTP_URL: '' }).smtpUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['SMTP_URL', 'mail.example.org:25'],
+    ['SMTP_URL', 'http://mail.example.org'],
+    ['ATTUNE_PUBLIC_URL', 'attune.example.org'],
+    ['ATTUNE_PUBLIC_URL', 'ftp://attune.example.org'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(errorOf({ [name]: value }).message).toContain(name);
   });
 
   it('takes overrides', () => {

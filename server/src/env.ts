@@ -29,6 +29,15 @@ const EnvSchema = z.object({
   ATTUNE_CRISIS_RESOURCES_FILE: z.string().min(1).optional(),
   ATTUNE_MODERATORS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@host:587')
+    .optional(),
+  SMTP_FROM: z.string().min(3).max(200).optional(),
+  ATTUNE_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
+    .optional(),
+  ATTUNE_OPERATOR_TOKEN_FILE: z.string().min(1).optional(),
 });
 
 export type Env = {
@@ -45,6 +54,14 @@ export type Env = {
   crisisResourcesFile: string | undefined;
   moderators: string[];
   logLevel: string;
+  /** Where email goes; undefined: emails stay in the local outbox. */
+  smtpUrl: string | undefined;
+  /** The From of Attune's emails. */
+  mailFrom: string;
+  /** The address people reach Attune at, without a trailing slash: the base of links in emails. */
+  publicUrl: string;
+  /** A file holding the instance operator's token (the outbox view); undefined: no operator view. */
+  operatorTokenFile: string | undefined;
 };
 
 export class EnvError extends Error {}
@@ -61,6 +78,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     throw new EnvError(`Attune's configuration is not valid:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const publicUrl = (e.ATTUNE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -77,5 +95,9 @@ export function readEnv(source: Record<string, string | undefined>): Env {
       .map((email) => email.trim().toLowerCase())
       .filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.SMTP_FROM ?? `Attune <attune@${new URL(publicUrl).hostname}>`,
+    publicUrl,
+    operatorTokenFile: e.ATTUNE_OPERATOR_TOKEN_FILE,
   };
 }

@@ -17,6 +17,8 @@ async function main(): Promise<void> {
       poolSize: env.databasePoolSize,
     });
     const { app } = await buildApp(env, database, { logger: { level: env.logLevel } });
+    // Scheduled reminders (pg-boss); stopped with the app. Tests sweep directly instead.
+    await app.notifications.jobs.start();
     let closing = false;
     const shutdown = async (signal: string) => {
       if (closing) return;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { notifications } from '../db/schema.ts';
 
@@ -23,7 +24,9 @@ export type NoticeKind =
   | 'reply-due'
   | 'unread-message'
   | 'agreement-unacknowledged'
-  | 'appointment-changed';
+  | 'appointment-changed'
+  /** The person marked notices seen (on another tab or device): badges update. Never a row. */
+  | 'notifications-seen';
 
 export type Notice = {
   userId: string;
@@ -36,6 +39,9 @@ export type Notice = {
 export type LiveEvent = Notice & { id: string; at: string };
 
 export type NoticeListener = (notice: LiveEvent) => void | Promise<void>;
+
+/** The key space of the advisory locks that make a reminder's notice happen once (see notifyOnce). */
+const NOTICE_ONCE_LOCK = 74_283_420;
 
 export class Notifier {
   private readonly database: Database;
@@ -62,7 +68,49 @@ export class Notifier {
       subjectId: notice.subjectId,
       createdAt: at,
     });
-    const event: LiveEvent = { ...notice, id, at: at.toISOString() };
+    return this.announce({ ...notice, id, at: at.toISOString() });
+  }
+
+  /**
+   * Records the notice unless the person already has one of the same kind about the same thing,
+   * then announces it like notify(); undefined when it was already there. Reminders use it: two
+   * instances (or two runs of the reminder sweep) may find the same reminder due at once, and an
+   * advisory lock on (person, kind, subject) lets exactly one of them record and announce it.
+   */
+  async notifyOnce(notice: Notice & { subjectId: string }): Promise<LiveEvent | undefined> {
+    const id = randomUUID();
+    const at = new Date();
+    const key = `${notice.userId}:${notice.kind}:${notice.subjectId}`;
+    const recorded = await this.database.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${NOTICE_ONCE_LOCK}, hashtext(${key}))`);
+      const [already] = await tx
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(
+          and(
+            eq(notifications.userId, notice.userId),
+            eq(notifications.kind, notice.kind),
+            eq(notifications.subjectId, notice.subjectId),
+          ),
+        )
+        .limit(1);
+      if (already) return false;
+      await tx.insert(notifications).values({
+        id,
+        userId: notice.userId,
+        relationshipId: notice.relationshipId,
+        kind: notice.kind,
+        subjectId: notice.subjectId,
+        createdAt: at,
+      });
+      return true;
+    });
+    if (!recorded) return undefined;
+    return this.announce({ ...notice, id, at: at.toISOString() });
+  }
+
+  /** A recorded notice: to every instance's open pages, and to this instance's listeners. */
+  private async announce(event: LiveEvent): Promise<LiveEvent> {
     await this.publish(event);
     for (const listener of this.listeners) await listener(event);
     return event;
