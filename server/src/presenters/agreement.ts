@@ -1,5 +1,5 @@
+import type { Change } from '@attune/core/agreement';
 import type { agreementAcknowledgements, agreements } from '../db/schema.ts';
-import type { Change } from '../routes/agreement/diff.ts';
 
 export type AgreementRow = typeof agreements.$inferSelect;
 export type AcknowledgementRow = typeof agreementAcknowledgements.$inferSelect;

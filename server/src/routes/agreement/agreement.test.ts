@@ -1,3 +1,4 @@
+import { MAX_DIFF_CELLS, ruleChanges, tokenize, wordDiff } from '@attune/core/agreement';
 import { and, eq, inArray } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,6 @@ import {
   expectSignedOut,
   invite,
 } from '../../test/world.ts';
-import { MAX_DIFF_CELLS, ruleChanges, tokenize, wordDiff } from './diff.ts';
 
 let t: TestApp;
 let stranger: Person;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type AgreementContent, agreementChanges, contentOf } from '@attune/core/agreement';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../../db/client.ts';
@@ -10,7 +11,6 @@ import { isMember, type Membership, membership } from '../../policies/relationsh
 import { type AgreementRow, presentAgreement } from '../../presenters/agreement.ts';
 import type { Services } from '../../services.ts';
 import { IdParams } from '../relationships/schema.ts';
-import { type AgreementContent, agreementChanges, contentOf } from './diff.ts';
 import {
   AcknowledgeAgreementBody,
   AgreementResponse,
