@@ -226,7 +226,7 @@ describe('the rules as data', () => {
     }
     expect(STRENGTH_RULES.map((r) => r.rule)).toEqual([
       'Shown when the therapist apologized in at least one repair step.',
-      'Shown when the therapist explained something or set a boundary in at least one repair step.',
+      'Shown when the therapist explained something, or explained a boundary, in at least one repair step.',
       'Shown when the client felt heard (rated 3 or more, out of 4) after at least one repair step.',
     ]);
     expect(RED_FLAG_RULES.map((r) => r.rule)).toEqual([

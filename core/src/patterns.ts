@@ -123,7 +123,7 @@ export const STRENGTH_RULES: readonly PatternRule<StrengthId>[] = [
     id: 'explained-boundary',
     minCount: STRENGTH_MIN_COUNT,
     repairKinds: ['therapist-explained', 'therapist-set-boundary'],
-    rule: 'Shown when the therapist explained something or set a boundary in at least one repair step.',
+    rule: 'Shown when the therapist explained something, or explained a boundary, in at least one repair step.',
   },
   {
     id: 'felt-heard',

@@ -128,6 +128,7 @@ export function useRuptures(relationshipId: string) {
 
 export function useRupture(id: string) {
   return useQuery({
+    enabled: id !== '',
     queryKey: ruptureKeys.one(id),
     queryFn: async () =>
       (await request<{ rupture: Rupture }>('GET', `/api/ruptures/${enc(id)}`)).rupture,
@@ -145,16 +146,20 @@ export function useRupturePreview(id: string, enabled = true) {
   });
 }
 
+/** Every rule of the panel in its words, whether it applies or not. */
+export type PatternRules = {
+  strengths: { id: string; rule: string }[];
+  redFlags: { id: string; rule: string }[];
+};
+
 export function usePatterns(relationshipId: string) {
   return useQuery({
     queryKey: ruptureKeys.patterns(relationshipId),
-    queryFn: async () =>
-      (
-        await request<{ patterns: Patterns }>(
-          'GET',
-          `/api/relationships/${enc(relationshipId)}/patterns`,
-        )
-      ).patterns,
+    queryFn: () =>
+      request<{ patterns: Patterns; rules: PatternRules }>(
+        'GET',
+        `/api/relationships/${enc(relationshipId)}/patterns`,
+      ),
   });
 }
 

@@ -26,3 +26,10 @@ export const Patterns = z
     redFlags: z.array(Observation),
   })
   .meta({ id: 'Patterns' });
+
+const RuleText = z.object({ id: z.string(), rule: z.string() });
+
+/** Every rule of the panel, applying or not, so the page can say what would be shown when. */
+export const PatternRules = z
+  .object({ strengths: z.array(RuleText), redFlags: z.array(RuleText) })
+  .meta({ id: 'PatternRules' });

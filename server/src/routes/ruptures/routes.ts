@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { computePatterns } from '@attune/core/patterns';
+import { computePatterns, RED_FLAG_RULES, STRENGTH_RULES } from '@attune/core/patterns';
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -27,7 +27,7 @@ import {
 import type { Services } from '../../services.ts';
 import { checkOwnParts } from '../parts/routes.ts';
 import { IdParams } from '../relationships/schema.ts';
-import { Patterns } from './patterns-schema.ts';
+import { PatternRules, Patterns } from './patterns-schema.ts';
 import {
   CreateRepairBody,
   CreateRuptureBody,
@@ -272,12 +272,13 @@ export const ruptureRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
             defensiveness: body.defensiveness ?? null,
           })
           .returning();
-        // A first step toward repair moves an open record to "repairing"; the client decides
-        // when it is repaired.
-        await tx
-          .update(ruptures)
-          .set({ status: 'repairing', updatedAt: new Date() })
-          .where(and(eq(ruptures.id, rupture.id), eq(ruptures.status, 'open')));
+        // The client's first step toward repair moves their open record to "repairing"; the
+        // status is the client's to decide, so a therapist's step leaves it as it is.
+        if (m.role === 'client')
+          await tx
+            .update(ruptures)
+            .set({ status: 'repairing', updatedAt: new Date() })
+            .where(and(eq(ruptures.id, rupture.id), eq(ruptures.status, 'open')));
         return row!;
       });
       await services.relationships.changed(m.relationship.id);
@@ -353,7 +354,7 @@ export const ruptureRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         params: IdParams,
         description:
           'Extension: the patterns panel, computed from the ruptures the viewer can see (a therapist: shared ones only), by the rules each observation names.',
-        response: { 200: z.object({ patterns: Patterns }) },
+        response: { 200: z.object({ patterns: Patterns, rules: PatternRules }) },
       },
     },
     async (request) => {
@@ -384,9 +385,14 @@ export const ruptureRoutes: FastifyPluginAsyncZod<{ services: Services }> = asyn
         Date.now(),
       );
       await services.audit.record(m, 'read', 'patterns');
-      return { patterns };
+      return { patterns, rules: PATTERN_RULES };
     },
   );
+};
+
+const PATTERN_RULES = {
+  strengths: STRENGTH_RULES.map(({ id, rule }) => ({ id, rule })),
+  redFlags: RED_FLAG_RULES.map(({ id, rule }) => ({ id, rule })),
 };
 
 /** Sharing needs someone to share with: while solo there is nobody, so it is refused. */

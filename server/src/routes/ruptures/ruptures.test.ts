@@ -855,7 +855,8 @@ describe('POST /api/ruptures/:id/repairs', () => {
     });
     expect(repair).toMatchObject({ by: 'therapist', writtenBy: 'therapist', feltHeard: null });
     expect((await seen(client, rupture.id)).repairs).toEqual([repair]);
-    expect((await seen(client, rupture.id)).status).toBe('repairing');
+    // The status is the client's to decide: the therapist's step leaves it open.
+    expect((await seen(client, rupture.id)).status).toBe('open');
     expect(await storedRepairs(rupture.id)).toEqual([
       expect.objectContaining({ authorId: therapist.id, authorRole: 'therapist' }),
     ]);
@@ -1091,8 +1092,23 @@ describe('GET /api/relationships/:id/patterns', () => {
 
     const response = await patternsRaw(client, relationship.id);
     expect(response.statusCode, response.body).toBe(200);
-    const body = response.json<{ patterns: PatternsJson }>();
-    expect(Object.keys(body)).toEqual(['patterns']);
+    const body = response.json<{
+      patterns: PatternsJson;
+      rules: { strengths: { id: string; rule: string }[]; redFlags: { id: string }[] };
+    }>();
+    expect(Object.keys(body)).toEqual(['patterns', 'rules']);
+    // Every rule is listed in its words, applying or not.
+    expect(body.rules.strengths.map((r) => r.id)).toEqual([
+      'owned-mistake',
+      'explained-boundary',
+      'felt-heard',
+    ]);
+    expect(body.rules.redFlags.map((r) => r.id)).toEqual([
+      'repeated-defensiveness',
+      'not-heard',
+      'left-unresolved',
+    ]);
+    for (const r of body.rules.strengths) expect(r.rule).toMatch(/^Shown when /);
     const mine = body.patterns;
     for (const key of [
       'total',

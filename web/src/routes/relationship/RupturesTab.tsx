@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import type { User } from '../../api/auth';
 import type { RelationshipPage } from '../../api/relationships';
 import {
+  type PatternRules,
   type Patterns,
   RUPTURE_KINDS,
   RUPTURE_STATUSES,
@@ -114,7 +115,7 @@ function PatternsPanel({ page, viewer }: { page: RelationshipPage; viewer: User[
   const patterns = usePatterns(page.relationship.id);
   if (patterns.isPending) return null;
   if (patterns.isError) return <p>{patterns.error.message}</p>;
-  const p = patterns.data;
+  const { patterns: p, rules } = patterns.data;
   if (p.total === 0) return null;
   return (
     <section aria-labelledby="patterns-heading" className="patterns">
@@ -130,6 +131,7 @@ function PatternsPanel({ page, viewer }: { page: RelationshipPage; viewer: User[
         page={page}
         viewer={viewer}
         empty="Nothing here yet."
+        rules={rules.strengths}
       />
       <Observations
         title={viewer === 'client' ? 'Worth bringing up (red flags)' : 'Red flags'}
@@ -137,6 +139,7 @@ function PatternsPanel({ page, viewer }: { page: RelationshipPage; viewer: User[
         page={page}
         viewer={viewer}
         empty="None of the red-flag rules applies right now."
+        rules={rules.redFlags}
       />
     </section>
   );
@@ -194,19 +197,29 @@ function Observations({
   page,
   viewer,
   empty,
+  rules,
 }: {
   title: string;
   items: Patterns['strengths'];
   page: RelationshipPage;
   viewer: User['role'];
   empty: string;
+  /** Every rule of the panel in words, shown when none applies (each shown line says its own). */
+  rules: PatternRules['strengths'];
 }) {
   const names = { therapist: page.relationship.therapistName, client: page.clientName, viewer };
   return (
     <div className="observations card">
       <h4>{title}</h4>
       {items.length === 0 ? (
-        <p className="quiet">{empty}</p>
+        <>
+          <p className="quiet">{empty}</p>
+          <ul className="quiet small">
+            {rules.map((r) => (
+              <li key={r.id}>{r.rule}</li>
+            ))}
+          </ul>
+        </>
       ) : (
         <ul className="plain-list">
           {items.map((o) => (

@@ -29,6 +29,7 @@ import { FormMessage } from '../../components/FormMessage';
 import { Page } from '../../components/Page';
 import { SignedIn } from '../../components/SignedIn';
 import { TextInput } from '../../components/TextInput';
+import { longDate } from '../../words';
 import { RuptureRecord } from './RuptureRecord';
 import { INTENSITY_WORDS, KIND_WORDS, RUPTURE_MEANING } from './ruptureWords';
 import { dayOf, type Fields, type SaveState, todayIso, useRuptureDraft } from './useRuptureDraft';
@@ -77,7 +78,11 @@ function RuptureFlowScreen({ user }: { user: User }) {
   const [loaded] = useState(() => ruptureId);
 
   if (user.role !== 'client') return <NotYours />;
-  if (page.isPending || (loaded && existing.isPending)) return <p className="quiet">Loading…</p>;
+  // A copy of the record cached earlier (say, before the crisis page and back) may be older than
+  // what was saved since; the flow starts from a fresh one, or it would save the old words back.
+  const waiting =
+    loaded && !existing.isError && (existing.isPending || !existing.isFetchedAfterMount);
+  if (page.isPending || waiting) return <p className="quiet">Loading…</p>;
   if (page.isError || (loaded && existing.isError)) {
     const error = page.error ?? existing.error;
     if (error instanceof ApiError && error.status === 404) return <NotYours />;
@@ -101,19 +106,36 @@ function NotYours() {
   );
 }
 
-function saveWords(state: SaveState, id: string | null): string {
+/** Who can see what is saved: only the client, unless this record is already shared. */
+function whoSees(shared: boolean, therapist: string): string {
+  return shared
+    ? `You shared this record, so ${therapist} sees each change as it is saved.`
+    : 'Only you can see it.';
+}
+
+function saveWords(state: SaveState, id: string | null, who: string): string {
   switch (state) {
     case 'saving':
       return 'Saving…';
     case 'saved':
-      return 'Saved. Only you can see it.';
+      return `Saved. ${who}`;
     case 'offline':
       return "Kept on this device. It will save to Attune when you're back online.";
     case 'refused':
-      return 'Kept on this device. Something needs another look before it can be saved.';
+      return 'Kept on this device. A field above needs another look before it can be saved.';
     default:
-      return id ? 'Saved. Only you can see it.' : 'Nothing is saved until you start writing.';
+      return id
+        ? `Saved. ${who}`
+        : 'Nothing is saved until you start writing. What you write stays private unless you choose to share it at the end.';
   }
+}
+
+/** The words of a marker's explanation, without the question it ends with. */
+function statement(explanation: string): string {
+  return explanation
+    .split(/(?<=[.?])\s+/)
+    .filter((sentence) => !sentence.trim().endsWith('?'))
+    .join(' ');
 }
 
 function RuptureFlow({ page, rupture }: { page: RelationshipPage; rupture: Rupture | null }) {
@@ -129,6 +151,11 @@ function RuptureFlow({ page, rupture }: { page: RelationshipPage; rupture: Ruptu
   const markerParam = search.get('marker') as MarkerKind | null;
   const appointmentParam = search.get('appointment');
   const fromAppointment = page.appointments.find((a) => a.id === appointmentParam);
+  const marker = fromAppointment
+    ? page.markers.find(
+        (m) => m.appointmentId === fromAppointment.id && (!markerParam || m.kind === markerParam),
+      )
+    : undefined;
   const fromMarker = useMemo(
     () =>
       rupture || !fromAppointment
@@ -167,6 +194,9 @@ function RuptureFlow({ page, rupture }: { page: RelationshipPage; rupture: Ruptu
     onCreated,
   });
   const { fields, setFields, state, fieldErrors } = draft;
+  // Whether the therapist already sees this record; changed only by finishing the flow.
+  const [shared, setShared] = useState(rupture?.visibility === 'shared');
+  const who = whoSees(shared, therapist);
 
   const requestedStep = Number(search.get('step'));
   const [step, setStepState] = useState(() =>
@@ -215,14 +245,27 @@ function RuptureFlow({ page, rupture }: { page: RelationshipPage; rupture: Ruptu
       );
       return;
     }
-    announce('Saved. You can come back to it any time.');
-    navigate(draft.id ? `/ruptures/${draft.id}` : `/relationships/${relationshipId}?tab=ruptures`);
+    // Read after saving: this save may be the one that created the record.
+    const id = draft.currentId();
+    announce(
+      id
+        ? 'Saved. You can come back to it any time.'
+        : 'Nothing was written yet, so there was nothing to save.',
+    );
+    navigate(id ? `/ruptures/${id}` : `/relationships/${relationshipId}?tab=ruptures`);
   };
 
   return (
     <Page title="Write about what happened">
       <p className="lead">
         {RUPTURE_MEANING} Every question can be skipped, and you can stop at any point.
+      </p>
+      <p>
+        {shared
+          ? `You shared this record with ${therapist}, so ${therapist} sees what you change here once it is saved. You can stop sharing at the last step.`
+          : connected
+            ? `It saves as you type and stays private. At the end you choose whether ${therapist} sees it, after seeing exactly what would be shared.`
+            : `It saves as you type, and only you can see it: ${therapist} isn't connected to Attune.`}
       </p>
       <nav aria-label="Steps" className="flow-steps">
         <ol>
@@ -256,20 +299,50 @@ function RuptureFlow({ page, rupture }: { page: RelationshipPage; rupture: Ruptu
           therapist={therapist}
           connected={connected}
           ruptureId={draft.id}
-          fromMarker={Boolean(fromMarker)}
+          shared={shared}
+          fromMarker={
+            fromMarker && fromAppointment
+              ? {
+                  day: fromAppointment.startsAt,
+                  why: marker ? statement(marker.explanation) : null,
+                }
+              : null
+          }
           flush={draft.save}
           onFinish={async (visibility) => {
+            setLeaving(null);
             const saved = await draft.save();
-            if (!saved || !draft.id) {
+            const id = draft.currentId();
+            if (!saved || !id) {
               setLeaving(
-                "It couldn't be saved to Attune just now, so nothing was shared. Your words are kept on this device.",
+                shared
+                  ? "It couldn't be saved to Attune just now. Your words are kept on this device; nothing about the sharing has changed."
+                  : "It couldn't be saved to Attune just now, so nothing was shared. Your words are kept on this device.",
               );
               return;
             }
-            if (visibility === 'shared') await updateRupture(draft.id, { visibility: 'shared' });
+            if ((visibility === 'shared') !== shared) {
+              try {
+                await updateRupture(id, { visibility });
+              } catch {
+                setLeaving(
+                  visibility === 'shared'
+                    ? `Your words are saved, but it couldn't be shared just now, so ${therapist} doesn't see it yet. Please try again in a moment.`
+                    : `Your words are saved, but sharing couldn't be stopped just now, so ${therapist} can still see it. Please try again in a moment.`,
+                );
+                return;
+              }
+              setShared(visibility === 'shared');
+            }
             await refreshRuptures(queryClient, relationshipId);
-            announce(visibility === 'shared' ? `Saved and shared with ${therapist}.` : 'Saved.');
-            navigate(`/ruptures/${draft.id}`);
+            announce(
+              visibility === 'shared'
+                ? `Saved and shared with ${therapist}.`
+                : shared
+                  ? `Saved. ${therapist} can no longer see it.`
+                  : 'Saved. Only you can see it.',
+            );
+            navigate(`/ruptures/${id}`);
           }}
         />
         <div className="flow-nav">
@@ -287,7 +360,7 @@ function RuptureFlow({ page, rupture }: { page: RelationshipPage; rupture: Ruptu
       </section>
       <div className="flow-footer">
         <p role="status" className="save-state">
-          {saveWords(state, draft.id)}
+          {saveWords(state, draft.id, who)}
         </p>
         <button type="button" className="button button-quiet" onClick={() => void saveAndLeave()}>
           Save and come back later
@@ -306,7 +379,10 @@ type StepProps = {
   therapist: string;
   connected: boolean;
   ruptureId: string | null;
-  fromMarker: boolean;
+  /** Whether the therapist already sees this record. */
+  shared: boolean;
+  /** When written from something Attune noticed: the session's day, and what was noticed. */
+  fromMarker: { day: string; why: string | null } | null;
   flush: () => Promise<boolean>;
   onFinish: (visibility: 'private' | 'shared') => Promise<void>;
 };
@@ -350,13 +426,18 @@ function LongText({
 
 function StepFields(props: StepProps) {
   const { step, fields, setFields, errors, therapist } = props;
+  const kindGroup = useRef<HTMLDivElement>(null);
   switch (step) {
     case 0:
       return (
         <>
           {props.fromMarker ? (
             <p className="note">
-              The date comes from the session Attune noticed. You can change it.
+              The date is the day of your session on {longDate(props.fromMarker.day)}
+              {props.fromMarker.why
+                ? `, because of what Attune noticed: ${props.fromMarker.why}`
+                : ', where Attune noticed something.'}{' '}
+              You can change it.
             </p>
           ) : null}
           <TextInput
@@ -423,8 +504,11 @@ function StepFields(props: StepProps) {
               ))}
             </div>
           </RadioGroup>
+          {/* null, not '': with a value no radio has, React Aria takes every radio out of the
+              tab order and the group cannot be reached from the keyboard. */}
           <RadioGroup
-            value={fields.kind ?? ''}
+            ref={kindGroup}
+            value={fields.kind}
             onChange={(v) => setFields({ kind: v ? (v as Fields['kind']) : null })}
             className="choice-group"
           >
@@ -438,6 +522,21 @@ function StepFields(props: StepProps) {
               </Choice>
             ))}
           </RadioGroup>
+          {fields.kind ? (
+            <p>
+              <button
+                type="button"
+                className="button button-quiet button-small"
+                onClick={() => {
+                  setFields({ kind: null });
+                  // The button goes away with the answer; focus goes back to the choices.
+                  kindGroup.current?.querySelector('input')?.focus();
+                }}
+              >
+                Leave this one unanswered
+              </button>
+            </p>
+          ) : null}
         </>
       );
     case 2:
@@ -506,8 +605,9 @@ function PartsStep({ fields, setFields, errors }: StepProps) {
   );
 }
 
-function ShareStep({ therapist, connected, ruptureId, flush, onFinish }: StepProps) {
-  const [choice, setChoice] = useState<'private' | 'shared'>('private');
+function ShareStep({ therapist, connected, ruptureId, shared, flush, onFinish }: StepProps) {
+  // Starts from how things are now: a shared record is not made private by just finishing.
+  const [choice, setChoice] = useState<'private' | 'shared'>(shared ? 'shared' : 'private');
   const [pending, setPending] = useState(false);
   // The preview is of what Attune has: everything typed is saved first.
   const [flushed, setFlushed] = useState(false);
@@ -556,10 +656,15 @@ function ShareStep({ therapist, connected, ruptureId, flush, onFinish }: StepPro
         className="choice-group"
       >
         <Label className="field-label">Who should see this?</Label>
-        <Choice value="private" title="Keep it private">
-          Only you. You can share it later, or never.
+        <Choice value="private" title={shared ? 'Stop sharing it' : 'Keep it private'}>
+          {shared
+            ? `Only you. ${therapist} will no longer see it. You can share it again later.`
+            : 'Only you. You can share it later, or never.'}
         </Choice>
-        <Choice value="shared" title={`Share it with ${therapist}`}>
+        <Choice
+          value="shared"
+          title={shared ? `Keep sharing it with ${therapist}` : `Share it with ${therapist}`}
+        >
           {therapist} will see exactly what is shown below, and can add steps toward repair. You can
           stop sharing at any time.
         </Choice>
@@ -585,7 +690,11 @@ function ShareStep({ therapist, connected, ruptureId, flush, onFinish }: StepPro
         disabled={pending || (choice === 'shared' && !preview.data)}
         onClick={() => void finish()}
       >
-        {choice === 'shared' ? `Save and share with ${therapist}` : 'Save, just for me'}
+        {choice === 'shared'
+          ? `Save and share with ${therapist}`
+          : shared
+            ? 'Save and stop sharing'
+            : 'Save, just for me'}
       </button>
     </>
   );

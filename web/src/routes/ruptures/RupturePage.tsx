@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { User } from '../../api/auth';
 import { ApiError } from '../../api/client';
@@ -31,6 +31,52 @@ import { RuptureRecord } from './RuptureRecord';
 import { DEFENSIVE_WORDS, HEARD_WORDS, repairWords, STATUS_WORDS } from './ruptureWords';
 import { dayOf, todayIso } from './useRuptureDraft';
 import './ruptures.css';
+
+/**
+ * A choice that saves as soon as it changes (a native select). The new choice shows at once
+ * instead of jumping back while Attune saves, and when choices come quickly (arrow keys on a
+ * closed select change it at every press) only the newest waits behind the one being saved: the
+ * last choice made is the one Attune keeps.
+ */
+function useSavedChoice<T>(saved: T, save: (value: T) => Promise<unknown>) {
+  const [chosen, setChosen] = useState<{ value: T } | null>(null);
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  const queued = useRef<{ value: T } | null>(null);
+  const running = useRef(false);
+  const choose = async (value: T) => {
+    setChosen({ value });
+    queued.current = { value };
+    if (running.current) return;
+    running.current = true;
+    try {
+      while (queued.current) {
+        const next = queued.current;
+        queued.current = null;
+        await saveRef.current(next.value);
+      }
+    } finally {
+      running.current = false;
+      // What Attune has from here on: the saved choice, or the earlier one if saving failed.
+      setChosen(null);
+    }
+  };
+  return [chosen ? chosen.value : saved, choose] as const;
+}
+
+/** Moves focus to the element that replaced the control just used, once it is on the page. */
+function useFocusAfter<K extends string>(targets: Record<K, { current: HTMLElement | null }>) {
+  const [target, setTarget] = useState<K | null>(null);
+  useEffect(() => {
+    if (!target) return;
+    const element = targets[target].current;
+    if (element) {
+      element.focus();
+      setTarget(null);
+    }
+  });
+  return setTarget;
+}
 
 export default function RupturePageRoute() {
   return <SignedIn>{(user) => <RuptureScreen user={user} />}</SignedIn>;
@@ -119,7 +165,7 @@ function RuptureView({
       {viewer === 'client' && working ? (
         <GoodMoments relationshipId={rupture.relationshipId} therapistName={therapist} compact />
       ) : null}
-      {viewer === 'client' ? <Reflection rupture={rupture} /> : null}
+      {viewer === 'client' ? <Reflection rupture={rupture} therapist={therapist} /> : null}
       {viewer === 'client' ? <RemoveRecord rupture={rupture} therapist={therapist} /> : null}
     </Page>
   );
@@ -132,11 +178,17 @@ function SharingPanel({ rupture, page }: { rupture: Rupture; page: RelationshipP
   const [previewing, setPreviewing] = useState(false);
   const preview = useRupturePreview(rupture.id, previewing);
   const submit = useSubmit<Rupture>();
+  const stopRef = useRef<HTMLButtonElement>(null);
+  const shareRef = useRef<HTMLButtonElement>(null);
+  const previewRef = useRef<HTMLHeadingElement>(null);
+  // Each of these buttons is replaced by what it opens: focus follows, instead of being lost.
+  const focusAfter = useFocusAfter({ stop: stopRef, share: shareRef, preview: previewRef });
   const change = async (visibility: 'private' | 'shared') => {
     const result = await submit.run(() => updateRupture(rupture.id, { visibility }));
     if (!result.ok) return;
     setPreviewing(false);
     await refreshRuptures(queryClient, rupture.relationshipId);
+    focusAfter(visibility === 'shared' ? 'stop' : 'share');
     announce(
       visibility === 'shared'
         ? `Shared with ${therapist}.`
@@ -158,10 +210,13 @@ function SharingPanel({ rupture, page }: { rupture: Rupture; page: RelationshipP
           record and the repair steps, not your parts.
         </p>
         <button
+          ref={stopRef}
           type="button"
           className="button button-quiet button-small"
-          disabled={submit.pending}
-          onClick={() => void change('private')}
+          aria-disabled={submit.pending || undefined}
+          onClick={() => {
+            if (!submit.pending) void change('private');
+          }}
         >
           Stop sharing
         </button>
@@ -174,7 +229,9 @@ function SharingPanel({ rupture, page }: { rupture: Rupture; page: RelationshipP
       <p>Private: only you can see this.</p>
       {previewing ? (
         <div className="preview">
-          <h2>What {therapist} will see</h2>
+          <h2 ref={previewRef} tabIndex={-1}>
+            What {therapist} will see
+          </h2>
           {preview.isPending ? (
             <p className="quiet">Loading the preview…</p>
           ) : preview.isError ? (
@@ -183,8 +240,8 @@ function SharingPanel({ rupture, page }: { rupture: Rupture; page: RelationshipP
             <RuptureRecord rupture={preview.data} therapist={therapist} viewer="therapist" />
           )}
           <p className="quiet small">
-            Plus the repair steps ({rupture.repairs.length}). Your parts are not shared. You can
-            stop sharing at any time.
+            Plus the repair steps ({rupture.repairs.length}) and your answers about them. Your parts
+            are not shared. You can stop sharing at any time.
           </p>
           <div className="actions">
             <button
@@ -198,7 +255,10 @@ function SharingPanel({ rupture, page }: { rupture: Rupture; page: RelationshipP
             <button
               type="button"
               className="button button-quiet"
-              onClick={() => setPreviewing(false)}
+              onClick={() => {
+                setPreviewing(false);
+                focusAfter('share');
+              }}
             >
               Not now
             </button>
@@ -206,9 +266,13 @@ function SharingPanel({ rupture, page }: { rupture: Rupture; page: RelationshipP
         </div>
       ) : (
         <button
+          ref={shareRef}
           type="button"
           className="button button-quiet button-small"
-          onClick={() => setPreviewing(true)}
+          onClick={() => {
+            setPreviewing(true);
+            focusAfter('preview');
+          }}
         >
           Share with {therapist}…
         </button>
@@ -222,21 +286,21 @@ function StatusPanel({ rupture }: { rupture: Rupture }) {
   const queryClient = useQueryClient();
   const announce = useAnnounce();
   const submit = useSubmit<Rupture>();
+  const [status, choose] = useSavedChoice(rupture.status, async (status: RuptureStatus) => {
+    const result = await submit.run(() => updateRupture(rupture.id, { status }));
+    if (!result.ok) return;
+    await refreshRuptures(queryClient, rupture.relationshipId);
+    announce(`Marked as ${STATUS_WORDS[status].toLowerCase()}.`);
+  });
   return (
     <section aria-labelledby="status-heading" className="card">
       <h2 id="status-heading">Where it is now</h2>
       <SelectField
         label="Status"
-        description="Only you decide this."
-        value={rupture.status}
+        description={`Only you decide this. When you add the first step toward repair, Attune moves a record that is still open to "${STATUS_WORDS.repairing}"; you can change it back.`}
+        value={status}
         options={RUPTURE_STATUSES.map((s) => ({ value: s, label: STATUS_WORDS[s] }))}
-        onChange={async (value) => {
-          const status = value as RuptureStatus;
-          const result = await submit.run(() => updateRupture(rupture.id, { status }));
-          if (!result.ok) return;
-          await refreshRuptures(queryClient, rupture.relationshipId);
-          announce(`Marked as ${STATUS_WORDS[status].toLowerCase()}.`);
-        }}
+        onChange={(value) => void choose(value as RuptureStatus)}
       />
       <FormMessage message={submit.message} />
     </section>
@@ -275,7 +339,7 @@ function RepairSteps({
           ))}
         </ol>
       )}
-      <AddRepair rupture={rupture} therapist={therapist} viewer={viewer} />
+      <AddRepair rupture={rupture} therapist={therapist} client={page.clientName} viewer={viewer} />
     </section>
   );
 }
@@ -344,25 +408,34 @@ function Ratings({
     await refreshRuptures(queryClient, rupture.relationshipId);
     announce('Answer saved.');
   };
+  const asValue = (n: number | null) => (n === null ? '' : String(n));
+  const asNumber = (v: string) => (v === '' ? null : Number(v));
+  const [heard, chooseHeard] = useSavedChoice(asValue(repair.feltHeard), (v: string) =>
+    rate({ feltHeard: asNumber(v) }),
+  );
+  const [defensive, chooseDefensive] = useSavedChoice(asValue(repair.defensiveness), (v: string) =>
+    rate({ defensiveness: asNumber(v) }),
+  );
   return (
     <div className="ratings">
+      {/* Who sees the answers is said before they are given. */}
+      <p className="quiet small ratings-note">
+        {rupture.visibility === 'shared'
+          ? `If you like: your answers are part of the shared record, so ${therapist} can see them.`
+          : `If you like: your answers stay with you unless you share this record.`}
+      </p>
       <SelectField
         label="Did you feel heard?"
-        value={repair.feltHeard === null ? '' : String(repair.feltHeard)}
+        value={heard}
         options={scaleOptions(HEARD_WORDS)}
-        onChange={(v) => void rate({ feltHeard: v === '' ? null : Number(v) })}
+        onChange={(v) => void chooseHeard(v)}
       />
       <SelectField
         label={`Was ${therapist} defensive?`}
-        value={repair.defensiveness === null ? '' : String(repair.defensiveness)}
+        value={defensive}
         options={scaleOptions(DEFENSIVE_WORDS)}
-        onChange={(v) => void rate({ defensiveness: v === '' ? null : Number(v) })}
+        onChange={(v) => void chooseDefensive(v)}
       />
-      {rupture.visibility === 'shared' ? (
-        <p className="quiet small">
-          These answers are part of the shared record, so {therapist} can see them.
-        </p>
-      ) : null}
       <FormMessage message={submit.message} />
     </div>
   );
@@ -375,10 +448,12 @@ const THERAPIST_KINDS: readonly RepairKind[] = REPAIR_KINDS.filter((k) =>
 function AddRepair({
   rupture,
   therapist,
+  client,
   viewer,
 }: {
   rupture: Rupture;
   therapist: string;
+  client: string;
   viewer: User['role'];
 }) {
   const queryClient = useQueryClient();
@@ -458,11 +533,13 @@ function AddRepair({
           onChange={(e) => setNote(e.currentTarget.value)}
         />
       </div>
-      {viewer === 'therapist' ? (
-        <p className="quiet small">
-          {`The client sees this step and can say whether they felt heard.`}
-        </p>
-      ) : null}
+      <p className="quiet small">
+        {viewer === 'therapist'
+          ? `${client} sees this step and can say whether they felt heard.`
+          : rupture.visibility === 'shared'
+            ? `${therapist} sees the steps too, because you shared this record.`
+            : 'Only you see the steps unless you share this record.'}
+      </p>
       <button type="submit" className="button button-primary" disabled={submit.pending}>
         Add the step
       </button>
@@ -471,7 +548,7 @@ function AddRepair({
   );
 }
 
-function Reflection({ rupture }: { rupture: Rupture }) {
+function Reflection({ rupture, therapist }: { rupture: Rupture; therapist: string }) {
   const queryClient = useQueryClient();
   const announce = useAnnounce();
   const key = `attune:rupture-reflection:${rupture.id}`;
@@ -507,7 +584,10 @@ function Reflection({ rupture }: { rupture: Rupture }) {
             What do you make of it now?
           </label>
           <span id="reflection-description" className="field-description">
-            Whenever you are ready; it is kept on this device as you type.
+            Whenever you are ready; it is kept on this device as you type.{' '}
+            {rupture.visibility === 'shared'
+              ? `Once you save it, ${therapist} can see it too, because you shared this record.`
+              : 'Once you save it, it is part of the record, which only you can see.'}
           </span>
           <textarea
             id="reflection"
@@ -546,13 +626,20 @@ function RemoveRecord({ rupture, therapist }: { rupture: Rupture; therapist: str
   const announce = useAnnounce();
   const [confirming, setConfirming] = useState(false);
   const submit = useSubmit<void>();
+  const openRef = useRef<HTMLButtonElement>(null);
+  const askRef = useRef<HTMLParagraphElement>(null);
+  const focusAfter = useFocusAfter({ open: openRef, ask: askRef });
   if (!confirming) {
     return (
       <p>
         <button
+          ref={openRef}
           type="button"
           className="button button-quiet button-small"
-          onClick={() => setConfirming(true)}
+          onClick={() => {
+            setConfirming(true);
+            focusAfter('ask');
+          }}
         >
           Remove this record…
         </button>
@@ -561,7 +648,7 @@ function RemoveRecord({ rupture, therapist }: { rupture: Rupture; therapist: str
   }
   return (
     <section className="card" aria-label="Remove this record">
-      <p>
+      <p ref={askRef} tabIndex={-1}>
         This removes the record and its repair steps for good
         {rupture.visibility === 'shared' ? `, also from what ${therapist} sees` : ''}. Letters you
         wrote from it stay.
@@ -581,7 +668,14 @@ function RemoveRecord({ rupture, therapist }: { rupture: Rupture; therapist: str
         >
           Remove it
         </button>
-        <button type="button" className="button button-quiet" onClick={() => setConfirming(false)}>
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => {
+            setConfirming(false);
+            focusAfter('open');
+          }}
+        >
           Keep it
         </button>
       </div>

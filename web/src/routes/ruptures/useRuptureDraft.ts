@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import {
@@ -5,6 +6,7 @@ import {
   type Rupture,
   type RuptureInput,
   type RuptureKind,
+  ruptureKeys,
   updateRupture,
 } from '../../api/ruptures';
 
@@ -157,6 +159,7 @@ export function useRuptureDraft(options: {
   onCreated: (rupture: Rupture) => void;
 }) {
   const { relationshipId, rupture, fromMarker, onCreated } = options;
+  const queryClient = useQueryClient();
   const newKey = `new:${relationshipId}`;
   const [id, setId] = useState<string | null>(rupture?.id ?? null);
   const key = id ?? newKey;
@@ -190,7 +193,9 @@ export function useRuptureDraft(options: {
       try {
         const current = idRef.current;
         if (current) {
-          await updateRupture(current, bodyOf(sent));
+          const updated = await updateRupture(current, bodyOf(sent));
+          // Every screen showing this record (and the flow, when opened again) has these words.
+          queryClient.setQueryData(ruptureKeys.one(current), updated);
         } else {
           const created = await createRupture(relationshipId, {
             ...bodyOf(sent),
@@ -199,6 +204,7 @@ export function useRuptureDraft(options: {
             ...(fromMarker?.appointmentId ? { appointmentId: fromMarker.appointmentId } : {}),
           });
           idRef.current = created.id;
+          queryClient.setQueryData(ruptureKeys.one(created.id), created);
           setId(created.id);
           writeStored(newKey, null);
           onCreated(created);
@@ -225,7 +231,7 @@ export function useRuptureDraft(options: {
     inFlight.current = null;
     if (ok && dirty.current) return save();
     return ok;
-  }, [relationshipId, fromMarker, newKey, onCreated]);
+  }, [relationshipId, fromMarker, newKey, onCreated, queryClient]);
 
   const setFields = useCallback(
     (change: Partial<Fields>) => {
@@ -269,5 +275,8 @@ export function useRuptureDraft(options: {
     return () => window.clearTimeout(retry);
   }, [state, save]);
 
-  return { id, key, fields, setFields, save, state, fieldErrors };
+  /** The record's id right now, also when the save just awaited is the one that created it. */
+  const currentId = useCallback(() => idRef.current, []);
+
+  return { id, key, fields, setFields, save, currentId, state, fieldErrors };
 }
