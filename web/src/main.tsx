@@ -23,6 +23,7 @@ const RuptureFlow = lazy(() => import('./routes/ruptures/RuptureFlow'));
 const RupturePage = lazy(() => import('./routes/ruptures/RupturePage'));
 const Parts = lazy(() => import('./routes/parts/Parts'));
 const LetterEditor = lazy(() => import('./routes/letters/LetterEditor'));
+const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings'));
 
 const router = createBrowserRouter([
   {
@@ -44,6 +45,7 @@ const router = createBrowserRouter([
           { path: '/parts', element: <Parts /> },
           { path: '/letters/new', element: <LetterEditor /> },
           { path: '/letters/:id', element: <LetterEditor /> },
+          { path: '/settings/notifications', element: <NotificationSettings /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -2,7 +2,37 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { logout, meQueryKey, useMe } from '../api/auth';
+import { useLiveUpdates } from '../api/live';
+import { useNotifications } from '../api/notifications';
 import { useAnnounce } from './Announcer';
+
+/** A calm count of unseen notices: the accent's tint, never red. The styles are the app's vars. */
+const BADGE_STYLE = {
+  display: 'inline-block',
+  minWidth: '1.5rem',
+  marginLeft: '0.375rem',
+  padding: '0 0.5rem',
+  borderRadius: '999px',
+  border: '1px solid var(--accent)',
+  background: 'var(--surface-tint)',
+  color: 'var(--accent)',
+  fontSize: '0.9375rem',
+  fontWeight: 600,
+  lineHeight: 1.5,
+  textAlign: 'center',
+} as const;
+
+function UnseenBadge() {
+  const notices = useNotifications();
+  const unseen = notices.data?.unseen ?? 0;
+  if (unseen === 0) return null;
+  return (
+    <span style={BADGE_STYLE}>
+      <span className="visually-hidden">, </span>
+      {unseen} new
+    </span>
+  );
+}
 
 function SignedInNav({ displayName }: { displayName: string }) {
   const queryClient = useQueryClient();
@@ -37,7 +67,11 @@ function SignedInNav({ displayName }: { displayName: string }) {
           <li>
             <NavLink to="/" end>
               Today
+              <UnseenBadge />
             </NavLink>
+          </li>
+          <li>
+            <NavLink to="/settings/notifications">Notification settings</NavLink>
           </li>
         </ul>
       </nav>
@@ -68,6 +102,7 @@ function SignedInNav({ displayName }: { displayName: string }) {
 function Header() {
   const me = useMe();
   const user = me.data ?? null;
+  useLiveUpdates(user !== null);
 
   return (
     <header className="site-header">

@@ -8,6 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, request } from '../../api/client';
 import {
@@ -17,7 +18,8 @@ import {
   refreshLetters,
   TITLE_MAX,
 } from '../../api/letters';
-import { fetchRelationships, useRelationships } from '../../api/relationships';
+import { type Message, refreshMessages, sendMessage } from '../../api/messages';
+import { fetchRelationships, type Relationship, useRelationships } from '../../api/relationships';
 import type { Rupture } from '../../api/ruptures';
 import { useAnnounce } from '../../components/Announcer';
 import { Page } from '../../components/Page';
@@ -34,6 +36,7 @@ import {
   wordCount,
 } from './letterDraft';
 import './letters.css';
+import '../relationship/messages.css';
 
 export default function LetterEditorRoute() {
   return <SignedIn>{() => <LetterRoute />}</SignedIn>;
@@ -227,7 +230,9 @@ function Editor({ opened }: { opened: OpenedLetter }) {
   });
   const announce = useAnnounce();
   const relationships = useRelationships();
-  const therapistName = relationships.data?.find((r) => r.id === relationshipId)?.therapistName;
+  const relationship = relationships.data?.find((r) => r.id === relationshipId);
+  const therapistName = relationship?.therapistName;
+  const [sentAt, setSentAt] = useState<string | null>(opened.letter.sentAt);
   const ids = useId();
   const titleId = `${ids}-title`;
   const bodyId = `${ids}-body`;
@@ -304,7 +309,9 @@ function Editor({ opened }: { opened: OpenedLetter }) {
       heading={therapistName ? `A letter to ${therapistName}` : 'Your letter'}
     >
       <p className="letter-intro quiet">
-        Only you can see this letter; nothing is sent. It saves as you write.{' '}
+        {sentAt && therapistName
+          ? `You sent this letter to ${therapistName} as a message on ${shortDate(sentAt)}. What you change here now stays with you. It saves as you write.`
+          : 'Only you can see this letter; nothing is sent. It saves as you write.'}{' '}
         <Link to={lettersTab(relationshipId)}>Back to your letters</Link>
       </p>
       {snapshot.restored && !snapshot.conflict ? (
@@ -421,6 +428,17 @@ function Editor({ opened }: { opened: OpenedLetter }) {
           </p>
           {exportNote ? <p className="note">{exportNote}</p> : null}
         </section>
+
+        {relationship?.mode === 'connected' && relationship.status === 'active' ? (
+          <SendAsMessage
+            relationship={relationship}
+            letterId={letterId}
+            title={text.title}
+            body={text.body}
+            sentAt={sentAt}
+            onSent={(message) => setSentAt(message.sentAt)}
+          />
+        ) : null}
       </div>
     </Page>
   );
@@ -545,5 +563,140 @@ function PreviousItem({ item, onForget }: { item: SetAside; onForget: () => void
         </button>
       )}
     </div>
+  );
+}
+
+/** What is sent when a letter goes as a message: its title, a blank line, and the letter. */
+function messageText(title: string, body: string): string {
+  const heading = title.trim();
+  return heading ? `${heading}\n\n${body}` : body;
+}
+
+/**
+ * Sending the letter to a connected therapist as a message: first the exact text and who will see
+ * it, then, only on "Send", the message.
+ */
+function SendAsMessage({
+  relationship,
+  letterId,
+  title,
+  body,
+  sentAt,
+  onSent,
+}: {
+  relationship: Relationship;
+  letterId: string;
+  title: string;
+  body: string;
+  sentAt: string | null;
+  onSent: (message: Message) => void;
+}) {
+  const queryClient = useQueryClient();
+  const announce = useAnnounce();
+  const ids = useId();
+  const name = relationship.therapistName;
+  const [problem, setProblem] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  // What the dialog shows is exactly what is sent, fixed when it opens.
+  const [shown, setShown] = useState('');
+  const empty = body.trim() === '';
+
+  async function send(close: () => void) {
+    if (pending) return;
+    setPending(true);
+    setProblem(null);
+    try {
+      const message = await sendMessage(relationship.id, { body: shown, letterId });
+      onSent(message);
+      close();
+      await Promise.all([
+        refreshMessages(queryClient, relationship.id),
+        refreshLetters(queryClient, relationship.id),
+      ]);
+      announce(`Sent to ${name}. It's in your messages.`);
+    } catch (error) {
+      setProblem(
+        error instanceof ApiError
+          ? error.message
+          : "We couldn't send it just now. Your letter is safe here; please try again.",
+      );
+    } finally {
+      setPending(false);
+    }
+  }
+
+  return (
+    <section className="letter-send" aria-labelledby={`${ids}-send`}>
+      <h2 id={`${ids}-send`}>Send it to {name}</h2>
+      {sentAt ? (
+        <p>
+          Sent on {shortDate(sentAt)}, {timeOfDay(sentAt)}.{' '}
+          <Link to={`/relationships/${encodeURIComponent(relationship.id)}?tab=messages`}>
+            See it in your messages
+          </Link>
+        </p>
+      ) : (
+        <p className="quiet small">
+          When you're ready, you can send this letter to {name} as a message. You'll see exactly
+          what goes first.
+        </p>
+      )}
+      {empty ? (
+        <p className="quiet small">Once there are words in your letter, you can send it.</p>
+      ) : (
+        <DialogTrigger
+          onOpenChange={(open) => {
+            if (open) setShown(messageText(title, body));
+            setProblem(null);
+          }}
+        >
+          <Button className="button button-quiet">
+            {sentAt ? `Send to ${name} again as a message` : `Send to ${name} as a message`}
+          </Button>
+          <ModalOverlay className="modal-overlay" isDismissable={!pending}>
+            <Modal className="modal">
+              <Dialog className="dialog">
+                {({ close }) => (
+                  <>
+                    <Heading slot="title">Send this letter to {name}?</Heading>
+                    <p id={`${ids}-who`}>
+                      {name} will see this in your messages. You can't unsend it.
+                    </p>
+                    <div className="field">
+                      <label className="field-label" htmlFor={`${ids}-what`}>
+                        What will be sent
+                      </label>
+                      <textarea
+                        id={`${ids}-what`}
+                        className="field-input field-textarea send-preview"
+                        readOnly
+                        value={shown}
+                      />
+                    </div>
+                    {problem ? (
+                      <p role="alert" className="form-message">
+                        {problem}
+                      </p>
+                    ) : null}
+                    <div className="dialog-actions">
+                      <Button className="button button-quiet" onPress={close} autoFocus>
+                        Not now
+                      </Button>
+                      <Button
+                        className="button button-primary"
+                        onPress={() => void send(close)}
+                        aria-describedby={`${ids}-who`}
+                      >
+                        {pending ? 'Sending…' : `Send it to ${name}`}
+                      </Button>
+                    </div>
+                  </>
+                )}
+              </Dialog>
+            </Modal>
+          </ModalOverlay>
+        </DialogTrigger>
+      )}
+    </section>
   );
 }

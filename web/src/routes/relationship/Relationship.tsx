@@ -6,15 +6,26 @@ import { ApiError } from '../../api/client';
 import { type RelationshipPage, useRelationshipPage } from '../../api/relationships';
 import { Page } from '../../components/Page';
 import { SignedIn } from '../../components/SignedIn';
+import { AgreementBanner } from './AgreementBanner';
+import { AgreementTab } from './AgreementTab';
 import { CheckinsTab } from './CheckinsTab';
 import { InviteTherapist } from './InviteTherapist';
 import { LettersTab } from './LettersTab';
+import { MessagesTab } from './MessagesTab';
 import { RelationshipSettings } from './RelationshipSettings';
 import { RupturesTab } from './RupturesTab';
 import { ScheduleTab } from './ScheduleTab';
 import { TimelineTab } from './TimelineTab';
 
-const TABS = ['timeline', 'checkins', 'ruptures', 'letters', 'schedule'] as const;
+const TABS = [
+  'timeline',
+  'checkins',
+  'ruptures',
+  'letters',
+  'agreement',
+  'messages',
+  'schedule',
+] as const;
 type TabId = (typeof TABS)[number];
 
 function isTab(value: unknown): value is TabId {
@@ -68,7 +79,11 @@ function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: Us
   const [search, setSearch] = useSearchParams();
   const requested = search.get('tab');
   const tab: TabId =
-    isTab(requested) && !(requested === 'letters' && viewer !== 'client') ? requested : 'timeline';
+    isTab(requested) &&
+    !(requested === 'letters' && viewer !== 'client') &&
+    !(requested === 'messages' && page.relationship.mode !== 'connected')
+      ? requested
+      : 'timeline';
   const { relationship } = page;
   const other = viewer === 'client' ? relationship.therapistName : page.clientName;
 
@@ -97,6 +112,7 @@ function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: Us
       {viewer === 'client' && relationship.mode === 'solo' && relationship.status === 'active' ? (
         <InviteTherapist relationship={relationship} />
       ) : null}
+      <AgreementBanner page={page} viewer={viewer} onOpen={() => select('agreement')} />
       <Tabs selectedKey={tab} onSelectionChange={select} className="tabs">
         <TabList aria-label={`You and ${other}`} className="tab-list">
           <Tab id="timeline" className="tab">
@@ -111,6 +127,14 @@ function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: Us
           {viewer === 'client' ? (
             <Tab id="letters" className="tab">
               Letters
+            </Tab>
+          ) : null}
+          <Tab id="agreement" className="tab">
+            Agreement
+          </Tab>
+          {relationship.mode === 'connected' ? (
+            <Tab id="messages" className="tab">
+              Messages
             </Tab>
           ) : null}
           <Tab id="schedule" className="tab">
@@ -132,6 +156,14 @@ function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: Us
               relationshipId={relationship.id}
               therapistName={relationship.therapistName}
             />
+          </TabPanel>
+        ) : null}
+        <TabPanel id="agreement" className="tab-panel">
+          <AgreementTab page={page} viewer={viewer} />
+        </TabPanel>
+        {relationship.mode === 'connected' ? (
+          <TabPanel id="messages" className="tab-panel">
+            <MessagesTab page={page} viewer={viewer} />
           </TabPanel>
         ) : null}
         <TabPanel id="schedule" className="tab-panel">

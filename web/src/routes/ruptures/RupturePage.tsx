@@ -186,9 +186,10 @@ function SharingPanel({ rupture, page }: { rupture: Rupture; page: RelationshipP
   const change = async (visibility: 'private' | 'shared') => {
     const result = await submit.run(() => updateRupture(rupture.id, { visibility }));
     if (!result.ok) return;
+    // Focus moves as soon as the new state is on the page, in the same commit.
+    focusAfter(visibility === 'shared' ? 'stop' : 'share');
     setPreviewing(false);
     await refreshRuptures(queryClient, rupture.relationshipId);
-    focusAfter(visibility === 'shared' ? 'stop' : 'share');
     announce(
       visibility === 'shared'
         ? `Shared with ${therapist}.`

@@ -1,7 +1,19 @@
-import { useQueries } from '@tanstack/react-query';
+import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import type { User } from '../../api/auth';
+import {
+  ago,
+  dayAndTime,
+  dayName,
+  inOrder,
+  isWaiting,
+  type Message,
+  onDayName,
+  replyHours,
+  useMessages,
+} from '../../api/messages';
+import { markSeen, type Notice, useNotifications } from '../../api/notifications';
 import {
   fetchPage,
   keys,
@@ -16,6 +28,8 @@ import { MarkerNote } from '../../components/MarkerNote';
 import { Page } from '../../components/Page';
 import { howDidItFeel, KIND_WORDS, longDate, onDay, timeOfDay } from '../../words';
 import { Agenda } from '../relationship/Agenda';
+import { AgreementBanner } from '../relationship/AgreementBanner';
+import '../relationship/messages.css';
 import { awaitsCheckIn, byKind, checkInLink } from '../relationship/TimelineTab';
 import { writeAboutIt } from '../ruptures/links';
 import { AddTherapistForm } from './AddTherapistForm';
@@ -71,6 +85,10 @@ export function ClientToday({ user }: { user: User }) {
   return (
     <Page title="Today">
       <p className="lead">Hello, {user.displayName}.</p>
+      <NewForYou
+        viewer="client"
+        nameOf={(id) => items.find((r) => r.id === id)?.therapistName ?? null}
+      />
       {relationships.isError ? (
         <div className="form-message" role="alert">
           <p>We couldn't load your therapists just now.</p>
@@ -161,6 +179,7 @@ function RelationshipToday({
 }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const announce = useAnnounce();
+  const navigate = useNavigate();
   const ruptures = useRuptures(relationship.id);
   const headingId = `today-${relationship.id}`;
   const link = `/relationships/${relationship.id}`;
@@ -199,6 +218,15 @@ function RelationshipToday({
       <h2 id={headingId} ref={headingRef} tabIndex={-1}>
         <Link to={link}>{relationship.therapistName}</Link>
       </h2>
+      <AgreementBanner
+        page={page}
+        viewer="client"
+        headingLevel={3}
+        onOpen={() => void navigate(`${link}?tab=agreement`)}
+      />
+      {relationship.mode === 'connected' ? (
+        <WaitingOnTherapist relationship={relationship} />
+      ) : null}
       <p>
         {next ? (
           <>
@@ -277,5 +305,180 @@ function WorkingThrough({ ruptures }: { ruptures: Rupture[] }) {
         </span>
       ))}
     </p>
+  );
+}
+
+// --- Messages: what is waiting on the therapist, in words --------------------------------------
+
+/** The message Today speaks of: the latest with a promise or a note, else the latest waiting. */
+function focusOf(waiting: Message[]): Message | undefined {
+  const promised = waiting.filter((m) => m.replyBy || m.acknowledgementNote);
+  return promised.at(-1) ?? waiting.at(-1);
+}
+
+/** "Dr. Lee read your message on Tuesday · promised a reply by Thursday 14:00", and the like. */
+export function waitingWords(message: Message, therapist: string): string {
+  const what = message.kind === 'call-request' ? 'your request to call' : 'your message';
+  if (!message.readAt) {
+    const day = dayName(message.sentAt, 'long');
+    const from = message.kind === 'call-request' ? 'Your request to call' : 'Your message';
+    const hours = replyHours(message);
+    return `${from} from ${day} hasn't been read yet${
+      hours !== null ? `; replies are expected within ${hours} hours` : ''
+    }.`;
+  }
+  const read = `${therapist} read ${what} ${onDayName(message.readAt)}`;
+  if (message.replyBy)
+    return `${read} · promised a reply by ${dayAndTime(message.replyBy, 'long')}`;
+  if (message.replyDueAt) {
+    const due = dayAndTime(message.replyDueAt, 'long');
+    return Date.parse(message.replyDueAt) > Date.now()
+      ? `${read} · a reply is expected by ${due} (from your agreement)`
+      : `${read} · a reply was expected by ${due} (from your agreement)`;
+  }
+  return read;
+}
+
+function WaitingOnTherapist({ relationship }: { relationship: Relationship }) {
+  const thread = useMessages(relationship.id);
+  const messages = inOrder(thread.data);
+  const therapist = relationship.therapistName;
+  const mine = messages.filter((m) => m.senderRole === 'client' && isWaiting(m));
+  const focus = focusOf(mine);
+  const unreadFromThem = messages.filter((m) => m.senderRole === 'therapist' && !m.readAt);
+  if (!focus && unreadFromThem.length === 0) return null;
+  const latestFromThem = unreadFromThem.at(-1);
+  return (
+    <div className="waiting">
+      {latestFromThem ? (
+        <p>
+          {unreadFromThem.length === 1
+            ? `${therapist} sent you a message ${onDayName(latestFromThem.sentAt)}.`
+            : `${therapist} sent you ${unreadFromThem.length} messages, the latest ${onDayName(latestFromThem.sentAt)}.`}
+        </p>
+      ) : null}
+      {focus ? <p>{waitingWords(focus, therapist)}</p> : null}
+      {focus?.acknowledgementNote ? (
+        <p className="message-quote">
+          {therapist}: “{focus.acknowledgementNote}”
+        </p>
+      ) : null}
+      <p>
+        <Link to={`/relationships/${relationship.id}?tab=messages`}>
+          Open your messages<span className="visually-hidden"> with {therapist}</span>
+        </Link>
+      </p>
+    </div>
+  );
+}
+
+// --- New for you: the notices behind the header's count ---------------------------------------
+
+const SHOWN_NOTICES = 5;
+
+function noticeWords(notice: Notice, name: string, viewer: 'client' | 'therapist'): string {
+  switch (notice.kind) {
+    case 'message':
+      return `${name} sent you a message`;
+    case 'urgent-message':
+      return `${name} sent you a message marked urgent`;
+    case 'call-request':
+      return `${name} asked you to call`;
+    case 'message-acknowledged':
+      return `${name} acknowledged your message`;
+    case 'call-logged':
+      return viewer === 'client'
+        ? `${name} noted that they called you back`
+        : `${name} noted a call`;
+    case 'agreement-changed':
+      return `${name} wrote a new version of your agreement`;
+    case 'agreement-acknowledged':
+      return `${name} acknowledged your agreement`;
+    case 'reply-due':
+      return `A reply to ${name} is coming due`;
+    case 'unread-message':
+      return `A message from ${name} is waiting for you`;
+    case 'agreement-unacknowledged':
+      return `A new version of your agreement with ${name} is waiting for you`;
+    case 'appointment-changed':
+      return `Your schedule with ${name} changed`;
+    default:
+      return `Something new with ${name}`;
+  }
+}
+
+function tabOf(kind: string): string {
+  if (kind.startsWith('agreement')) return 'agreement';
+  if (kind === 'appointment-changed') return 'schedule';
+  return 'messages';
+}
+
+/**
+ * What the count in the header is about: each unseen notice in words, with the way to it. Opening
+ * one marks it seen; so does "Mark all as seen". Nothing here quotes anyone's words.
+ */
+export function NewForYou({
+  viewer,
+  nameOf,
+}: {
+  viewer: 'client' | 'therapist';
+  nameOf: (relationshipId: string) => string | null;
+}) {
+  const notices = useNotifications();
+  const queryClient = useQueryClient();
+  const announce = useAnnounce();
+  const [problem, setProblem] = useState<string | null>(null);
+  const unseen = (notices.data?.items ?? []).filter((n) => !n.seenAt && n.relationshipId);
+  if (unseen.length === 0) return null;
+  const shown = unseen.slice(0, SHOWN_NOTICES);
+  const more = (notices.data?.unseen ?? unseen.length) - shown.length;
+
+  const seeAll = async () => {
+    setProblem(null);
+    try {
+      await markSeen(
+        queryClient,
+        unseen.map((n) => n.id),
+      );
+      announce('Marked as seen.');
+    } catch {
+      setProblem("We couldn't mark these as seen just now. Please try again.");
+    }
+  };
+
+  return (
+    <section aria-labelledby="new-for-you" className="card new-notices">
+      <h2 id="new-for-you">New for you</h2>
+      <ul className="plain-list">
+        {shown.map((notice) => {
+          const id = notice.relationshipId ?? '';
+          const name = nameOf(id) ?? (viewer === 'client' ? 'your therapist' : 'a client');
+          return (
+            <li key={notice.id}>
+              <Link
+                to={`/relationships/${id}?tab=${tabOf(notice.kind)}`}
+                onClick={() => void markSeen(queryClient, [notice.id]).catch(() => undefined)}
+              >
+                {noticeWords(notice, name, viewer)}
+              </Link>{' '}
+              <span className="quiet small">· {ago(notice.createdAt)}</span>
+            </li>
+          );
+        })}
+      </ul>
+      {more > 0 ? <p className="quiet small">And {more} more.</p> : null}
+      <button
+        type="button"
+        className="button button-quiet button-small"
+        onClick={() => void seeAll()}
+      >
+        Mark all as seen
+      </button>
+      {problem ? (
+        <p role="alert" className="field-error">
+          {problem}
+        </p>
+      ) : null}
+    </section>
   );
 }
