@@ -178,7 +178,7 @@ describe('letters', () => {
     await page.context().setOffline(true);
     await typeAtEnd(page, ' Written offline.');
     await waitForState(page, OFFLINE);
-    await page.getByText(OFFLINE).waitFor();
+    await page.getByRole('main').getByText(OFFLINE).waitFor();
     await expectAccessible(page, 'letter editor, offline');
     await expectCalmWords(page, 'letter editor, offline');
     await page.context().setOffline(false);
@@ -258,9 +258,11 @@ describe('letters', () => {
     await typeAtEnd(a, ' Alpha thoughts.');
     await typeAtEnd(b, ' Beta thoughts.');
     const notices = async () =>
-      (await a.getByText(BOTH_KEPT).count()) + (await b.getByText(BOTH_KEPT).count());
+      (await a.getByRole('main').getByText(BOTH_KEPT).count()) +
+      (await b.getByRole('main').getByText(BOTH_KEPT).count());
     await expect.poll(notices, { timeout: 15_000 }).toBe(1);
-    const [later, earlier] = (await a.getByText(BOTH_KEPT).count()) > 0 ? [a, b] : [b, a];
+    const [later, earlier] =
+      (await a.getByRole('main').getByText(BOTH_KEPT).count()) > 0 ? [a, b] : [b, a];
     const [mine, theirs] = later === a ? ['Alpha', 'Beta'] : ['Beta', 'Alpha'];
 
     // The later tab keeps its own text and shows the other beside it; nothing was overwritten.
@@ -314,14 +316,14 @@ describe('letters', () => {
     await typeAtEnd(a, ' Second alpha.');
     await typeAtEnd(b, ' Second beta.');
     await expect.poll(notices, { timeout: 15_000 }).toBe(1);
-    const keeper = (await a.getByText(BOTH_KEPT).count()) > 0 ? a : b;
+    const keeper = (await a.getByRole('main').getByText(BOTH_KEPT).count()) > 0 ? a : b;
     const follower = keeper === a ? b : a;
     const kept = await letterBody(keeper).inputValue();
     await keeper.getByRole('button', { name: 'Keep mine' }).click();
     await waitForState(keeper, 'Saved');
     expect((await fetchLetter(keeper, id)).body).toBe(kept);
     await expect.poll(() => letterBody(follower).inputValue()).toBe(kept);
-    expect(await keeper.getByText(BOTH_KEPT).count()).toBe(0);
+    expect(await keeper.getByRole('main').getByText(BOTH_KEPT).count()).toBe(0);
 
     await b.close();
     expect(errors).toEqual([]);
