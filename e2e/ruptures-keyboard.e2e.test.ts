@@ -411,7 +411,7 @@ describe('a shared record, opened in the flow again', () => {
 
     // The step list moves focus to the chosen step's heading too.
     await tabTo(robin, robin.getByRole('button', { name: 'Step 6 of 6: Private or shared' }), {
-      max: 12,
+      max: 20,
     });
     await robin.keyboard.press('Enter');
     await stepHeading(robin, 6).waitFor();
