@@ -24,6 +24,7 @@ import { securityPlugin } from './plugins/security.ts';
 import { agendaRoutes } from './routes/agenda/routes.ts';
 import { agreementRoutes } from './routes/agreement/routes.ts';
 import { appointmentRoutes } from './routes/appointments/routes.ts';
+import { auditRoutes } from './routes/audit/routes.ts';
 import { authRoutes } from './routes/auth/routes.ts';
 import { caseloadRoutes } from './routes/caseload/routes.ts';
 import { checkinRoutes } from './routes/checkins/routes.ts';
@@ -171,6 +172,7 @@ export async function buildApp(
     agendaRoutes,
     agreementRoutes,
     messageRoutes,
+    auditRoutes,
   ]) {
     await app.register(routes, { services });
   }

@@ -24,6 +24,7 @@ const RupturePage = lazy(() => import('./routes/ruptures/RupturePage'));
 const Parts = lazy(() => import('./routes/parts/Parts'));
 const LetterEditor = lazy(() => import('./routes/letters/LetterEditor'));
 const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings'));
+const WhoHasSeen = lazy(() => import('./routes/settings/WhoHasSeen'));
 
 const router = createBrowserRouter([
   {
@@ -46,6 +47,7 @@ const router = createBrowserRouter([
           { path: '/letters/new', element: <LetterEditor /> },
           { path: '/letters/:id', element: <LetterEditor /> },
           { path: '/settings/notifications', element: <NotificationSettings /> },
+          { path: '/settings/privacy/audit', element: <WhoHasSeen /> },
           { path: '*', element: <NotFound /> },
         ],
       },

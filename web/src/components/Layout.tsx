@@ -73,6 +73,9 @@ function SignedInNav({ displayName }: { displayName: string }) {
           <li>
             <NavLink to="/settings/notifications">Notification settings</NavLink>
           </li>
+          <li>
+            <NavLink to="/settings/privacy/audit">Who has seen my records</NavLink>
+          </li>
         </ul>
       </nav>
       <div className="account">
