@@ -1,25 +1,21 @@
+import type { Patterns, RepairKind, RuptureKind, RuptureStatus } from '@attune/core/patterns';
 import { type QueryClient, useQuery } from '@tanstack/react-query';
 import { request } from './client';
 import type { MarkerKind } from './relationships';
 
 /** Ruptures, repair steps and patterns (API.md: Ruptures and repair). */
 
-export const RUPTURE_KINDS = ['withdrawal', 'confrontation', 'mixed', 'unsure'] as const;
-export type RuptureKind = (typeof RUPTURE_KINDS)[number];
-export const RUPTURE_STATUSES = ['open', 'repairing', 'repaired', 'unresolved'] as const;
-export type RuptureStatus = (typeof RUPTURE_STATUSES)[number];
-export const REPAIR_KINDS = [
-  'talked-in-session',
-  'wrote-it-out',
-  'waited-it-out',
-  'felt-it-out',
-  'therapist-apologized',
-  'therapist-explained',
-  'therapist-set-boundary',
-  'explored-together',
-  'other',
-] as const;
-export type RepairKind = (typeof REPAIR_KINDS)[number];
+// The kinds, statuses and the patterns' shape are core's, the same lists the server checks.
+export {
+  type Observation,
+  type Patterns,
+  REPAIR_KINDS,
+  type RepairKind,
+  RUPTURE_KINDS,
+  RUPTURE_STATUSES,
+  type RuptureKind,
+  type RuptureStatus,
+} from '@attune/core/patterns';
 export type Visibility = 'private' | 'shared';
 
 export type Repair = {
@@ -89,19 +85,6 @@ export type RepairInput = {
   note?: string | null;
   feltHeard?: number | null;
   defensiveness?: number | null;
-};
-
-export type Observation = { id: string; count: number; rule: string };
-
-export type Patterns = {
-  total: number;
-  byKind: Record<RuptureKind | 'unspecified', number>;
-  byStatus: Record<RuptureStatus, number>;
-  medianDaysToRepair: number | null;
-  repairedCount: number;
-  repairKindsBeforeRepair: { kind: RepairKind; ruptures: number }[];
-  strengths: Observation[];
-  redFlags: Observation[];
 };
 
 const enc = encodeURIComponent;
