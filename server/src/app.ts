@@ -26,8 +26,10 @@ import { agreementRoutes } from './routes/agreement/routes.ts';
 import { appointmentRoutes } from './routes/appointments/routes.ts';
 import { auditRoutes } from './routes/audit/routes.ts';
 import { authRoutes } from './routes/auth/routes.ts';
+import { calendarRoutes } from './routes/calendar/routes.ts';
 import { caseloadRoutes } from './routes/caseload/routes.ts';
 import { checkinRoutes } from './routes/checkins/routes.ts';
+import { coupleRoutes } from './routes/couples/routes.ts';
 import { loadCrisisResources } from './routes/crisis/resources.ts';
 import { crisisRoutes } from './routes/crisis/routes.ts';
 import { goodMomentRoutes } from './routes/good-moments/routes.ts';
@@ -37,7 +39,10 @@ import { markerRoutes } from './routes/markers/routes.ts';
 import { messageRoutes } from './routes/messages/routes.ts';
 import { partRoutes } from './routes/parts/routes.ts';
 import { relationshipRoutes } from './routes/relationships/routes.ts';
+import { requestRoutes } from './routes/requests/routes.ts';
 import { ruptureRoutes } from './routes/ruptures/routes.ts';
+import { scheduleRoutes } from './routes/schedule/routes.ts';
+import { slotRoutes } from './routes/slots/routes.ts';
 import { AuditLog } from './services/audit.ts';
 import { RelationshipCache } from './services/relationship-cache.ts';
 import type { Services } from './services.ts';
@@ -173,6 +178,11 @@ export async function buildApp(
     agreementRoutes,
     messageRoutes,
     auditRoutes,
+    slotRoutes,
+    requestRoutes,
+    coupleRoutes,
+    calendarRoutes,
+    scheduleRoutes,
   ]) {
     await app.register(routes, { services });
   }

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   boolean,
   check,
+  date,
   index,
   integer,
   jsonb,
@@ -119,9 +121,180 @@ export const appointments = pgTable(
     kind: text('kind', { enum: ['individual', 'couples', 'phone', 'extra'] }).notNull(),
     status: text('status', { enum: ['scheduled', 'held', 'cancelled', 'missed'] }).notNull(),
     ...timestamps,
+    /** The regular slot this appointment comes from, if any. */
+    slotId: uuid('slot_id').references((): AnyPgColumn => slots.id, { onDelete: 'set null' }),
+    /**
+     * The slot's occurrence this appointment is (its original start, kept when the appointment
+     * is moved), so rolling the slot forward never makes it twice.
+     */
+    slotOccurrence: timestamp('slot_occurrence', { withTimezone: true }),
+    /** Why a cancelled appointment was cancelled. */
+    cancelReason: text('cancel_reason', {
+      enum: ['time-off', 'slot-removed', 'client', 'therapist'],
+    }),
+    timeOffId: uuid('time_off_id').references((): AnyPgColumn => timeOff.id, {
+      onDelete: 'set null',
+    }),
+    /**
+     * A couples appointment is one row per partner's relationship, sharing this id; each
+     * partner's check-in hangs off their own row, so nothing of one reaches the other.
+     */
+    coupleAppointmentId: uuid('couple_appointment_id'),
+    coupleId: uuid('couple_id').references((): AnyPgColumn => couples.id, {
+      onDelete: 'set null',
+    }),
   },
-  (t) => [index('appointments_relationship_starts_idx').on(t.relationshipId, t.startsAt)],
+  (t) => [
+    index('appointments_relationship_starts_idx').on(t.relationshipId, t.startsAt),
+    uniqueIndex('appointments_slot_occurrence_idx').on(t.slotId, t.slotOccurrence),
+    index('appointments_starts_idx').on(t.startsAt),
+    index('appointments_couple_appointment_idx').on(t.coupleAppointmentId),
+  ],
 );
+
+/**
+ * A regular slot: weekly or every other week, on a weekday at a local time in an IANA zone.
+ * Its appointments for the coming weeks exist as real rows (`appointments.slot_id`), made up to
+ * `filledUntil` and rolled forward by a job. Removing a slot keeps the row (removedAt) so that
+ * past appointments still say where they came from.
+ */
+export const slots = pgTable(
+  'slots',
+  {
+    id: uuid('id').primaryKey(),
+    relationshipId: uuid('relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    /** The relationship's therapist when the slot was made (for overlaps across a caseload). */
+    therapistId: uuid('therapist_id').references(() => users.id, { onDelete: 'set null' }),
+    createdById: uuid('created_by_id').references(() => users.id, { onDelete: 'set null' }),
+    /** 1 Monday … 7 Sunday. */
+    weekday: integer('weekday').notNull(),
+    /** Local wall-clock time, "HH:MM". */
+    time: text('time').notNull(),
+    timezone: text('timezone').notNull(),
+    everyWeeks: integer('every_weeks').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    kind: text('kind', { enum: ['individual', 'phone'] })
+      .notNull()
+      .default('individual'),
+    startsOn: date('starts_on', { mode: 'string' }).notNull(),
+    endsOn: date('ends_on', { mode: 'string' }),
+    /** Appointments of this slot exist for every occurrence before this time. */
+    filledUntil: timestamp('filled_until', { withTimezone: true }).notNull(),
+    ...timestamps,
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('slots_relationship_idx').on(t.relationshipId),
+    index('slots_therapist_idx').on(t.therapistId),
+    check('slots_weekday_check', sql`${t.weekday} between 1 and 7`),
+    check('slots_every_weeks_check', sql`${t.everyWeeks} in (1, 2)`),
+  ],
+);
+
+/** A therapist's time away. Appointments inside it are cancelled with reason `time-off`. */
+export const timeOff = pgTable(
+  'time_off',
+  {
+    id: uuid('id').primaryKey(),
+    therapistId: uuid('therapist_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    note: text('note'),
+    ...timestamps,
+  },
+  (t) => [index('time_off_therapist_idx').on(t.therapistId, t.startsAt)],
+);
+
+/** Times a therapist publishes for their clients to request directly. */
+export const openTimes = pgTable(
+  'open_times',
+  {
+    id: uuid('id').primaryKey(),
+    therapistId: uuid('therapist_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    /** Set when a request for it was accepted: no longer open. */
+    takenAt: timestamp('taken_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [index('open_times_therapist_idx').on(t.therapistId, t.startsAt)],
+);
+
+/** A client asks for an extra appointment at one of a few times; the therapist answers. */
+export const appointmentRequests = pgTable(
+  'appointment_requests',
+  {
+    id: uuid('id').primaryKey(),
+    relationshipId: uuid('relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    options: jsonb('options').$type<{ startsAt: string; durationMinutes: number }[]>().notNull(),
+    note: text('note'),
+    openTimeId: uuid('open_time_id').references(() => openTimes.id, { onDelete: 'set null' }),
+    status: text('status', { enum: ['open', 'accepted', 'declined', 'withdrawn'] }).notNull(),
+    responseNote: text('response_note'),
+    appointmentId: uuid('appointment_id').references(() => appointments.id, {
+      onDelete: 'set null',
+    }),
+    ...timestamps,
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('appointment_requests_relationship_idx').on(t.relationshipId, t.createdAt),
+    check(
+      'appointment_requests_status_check',
+      sql`${t.status} in ('open', 'accepted', 'declined', 'withdrawn')`,
+    ),
+  ],
+);
+
+/**
+ * Two client relationships with the same therapist, joined for couples appointments once both
+ * clients have consented. Each partner keeps their own relationship and records.
+ */
+export const couples = pgTable(
+  'couples',
+  {
+    id: uuid('id').primaryKey(),
+    therapistId: uuid('therapist_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    firstRelationshipId: uuid('first_relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    secondRelationshipId: uuid('second_relationship_id')
+      .notNull()
+      .references(() => relationships.id, { onDelete: 'cascade' }),
+    firstConsentedAt: timestamp('first_consented_at', { withTimezone: true }),
+    secondConsentedAt: timestamp('second_consented_at', { withTimezone: true }),
+    ...timestamps,
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('couples_first_idx').on(t.firstRelationshipId),
+    index('couples_second_idx').on(t.secondRelationshipId),
+    check('couples_distinct_check', sql`${t.firstRelationshipId} <> ${t.secondRelationshipId}`),
+  ],
+);
+
+/**
+ * A person's secret calendar feed. The token is looked up by its SHA-256; the token itself is
+ * kept so the person can see their feed address again (it shows appointment times only).
+ */
+export const calendarFeeds = pgTable('calendar_feeds', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull().unique(),
+  token: text('token').notNull(),
+  ...timestamps,
+});
 
 export const checkins = pgTable(
   'checkins',

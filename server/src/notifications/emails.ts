@@ -118,6 +118,42 @@ function what(c: EmailContext, other: string): { subject: string; line: string; 
         line: `Something changed in your schedule with ${other} on Attune.`,
         tab: 'schedule',
       };
+    case 'appointment-cancelled':
+      return {
+        subject: `An appointment with ${other} was cancelled`,
+        line: `An appointment with ${other} was cancelled. You can see your schedule on Attune.`,
+        tab: 'schedule',
+      };
+    case 'time-off':
+      return {
+        subject: `${other} will be away`,
+        line: `${other} will be away for a while, and some of your appointments were cancelled. Your schedule on Attune shows when you meet again.`,
+        tab: 'schedule',
+      };
+    case 'appointment-request':
+      return {
+        subject: `${other} asked for an extra appointment`,
+        line: `${other} asked for an extra appointment on Attune.`,
+        tab: 'schedule',
+      };
+    case 'request-answered':
+      return {
+        subject: `${other} answered your request for an appointment`,
+        line: `${other} answered your request for an extra appointment on Attune.`,
+        tab: 'schedule',
+      };
+    case 'appointment-reminder':
+      return {
+        subject: `Your appointment with ${other} is coming up`,
+        line: `A reminder: you have an appointment with ${other} coming up.`,
+        tab: 'schedule',
+      };
+    case 'couples-invite':
+      return {
+        subject: `${other} suggested couples appointments`,
+        line: `${other} suggested couples appointments on Attune. Nothing changes until you say yes.`,
+        tab: 'schedule',
+      };
     case 'message-read':
     case 'notifications-seen':
       return null;

@@ -25,6 +25,18 @@ export type NoticeKind =
   | 'unread-message'
   | 'agreement-unacknowledged'
   | 'appointment-changed'
+  /** A scheduled appointment was cancelled (subject: the appointment). */
+  | 'appointment-cancelled'
+  /** The therapist will be away and appointments were cancelled (subject: the time off). */
+  | 'time-off'
+  /** A client asked for an extra appointment (to the therapist; subject: the request). */
+  | 'appointment-request'
+  /** The therapist accepted or declined a request (to the client; subject: the request). */
+  | 'request-answered'
+  /** An appointment is coming up (subject: the appointment). */
+  | 'appointment-reminder'
+  /** The therapist proposed couples appointments; the client's consent is asked (subject: the couple). */
+  | 'couples-invite'
   /** The person marked notices seen (on another tab or device): badges update. Never a row. */
   | 'notifications-seen';
 

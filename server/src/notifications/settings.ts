@@ -34,6 +34,12 @@ export const categoryOf: Record<NoticeKind, Category | null> = {
   'unread-message': 'reminders',
   'agreement-unacknowledged': 'reminders',
   'appointment-changed': 'schedule',
+  'appointment-cancelled': 'schedule',
+  'time-off': 'schedule',
+  'appointment-request': 'schedule',
+  'request-answered': 'schedule',
+  'appointment-reminder': 'reminders',
+  'couples-invite': 'schedule',
   'notifications-seen': null,
 };
 

@@ -23,6 +23,9 @@ export function presentAppointment(a: typeof appointments.$inferSelect) {
     durationMinutes: a.durationMinutes,
     kind: a.kind,
     status: a.status,
+    slotId: a.slotId,
+    cancelReason: a.status === 'cancelled' ? a.cancelReason : null,
+    coupleAppointmentId: a.coupleAppointmentId,
   };
 }
 

@@ -62,13 +62,21 @@ describe('POST /api/relationships/:id/appointments', () => {
     expect(response.statusCode).toBe(201);
     const { appointment } = response.json<{ appointment: AppointmentJson }>();
     expect(Object.keys(appointment).sort()).toEqual([
+      'cancelReason',
+      'coupleAppointmentId',
       'durationMinutes',
       'id',
       'kind',
       'relationshipId',
+      'slotId',
       'startsAt',
       'status',
     ]);
+    expect(appointment).toMatchObject({
+      slotId: null,
+      cancelReason: null,
+      coupleAppointmentId: null,
+    });
     expect(appointment).toMatchObject({
       relationshipId: relationship.id,
       startsAt: '2026-11-16T16:00:00.000Z',

@@ -7,6 +7,7 @@ export const DateTime = z.iso.datetime({
 
 export const AppointmentKind = z.enum(['individual', 'couples', 'phone', 'extra']);
 export const AppointmentStatus = z.enum(['scheduled', 'held', 'cancelled', 'missed']);
+export const CancelReason = z.enum(['time-off', 'slot-removed', 'client', 'therapist']);
 
 export const Appointment = z
   .object({
@@ -16,6 +17,12 @@ export const Appointment = z
     durationMinutes: z.number().int(),
     kind: AppointmentKind,
     status: AppointmentStatus,
+    /** The regular slot it comes from, or null. */
+    slotId: z.string().nullable(),
+    /** Why it was cancelled (only for cancelled appointments; null when not known). */
+    cancelReason: CancelReason.nullable(),
+    /** Shared by the partners' two rows of one couples appointment, or null. */
+    coupleAppointmentId: z.string().nullable(),
   })
   .meta({ id: 'Appointment' });
 

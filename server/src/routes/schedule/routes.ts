@@ -1,0 +1,7 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Services } from '../../services.ts';
+
+export const scheduleRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
+  _app,
+  _options,
+) => {};
