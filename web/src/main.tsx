@@ -22,6 +22,7 @@ const Invite = lazy(() => import('./routes/invite/Invite'));
 const RuptureFlow = lazy(() => import('./routes/ruptures/RuptureFlow'));
 const RupturePage = lazy(() => import('./routes/ruptures/RupturePage'));
 const Parts = lazy(() => import('./routes/parts/Parts'));
+const TherapistSchedule = lazy(() => import('./routes/schedule/TherapistSchedule'));
 const LetterEditor = lazy(() => import('./routes/letters/LetterEditor'));
 const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings'));
 const WhoHasSeen = lazy(() => import('./routes/settings/WhoHasSeen'));
@@ -44,6 +45,7 @@ const router = createBrowserRouter([
           { path: '/relationships/:id/ruptures/write', element: <RuptureFlow /> },
           { path: '/ruptures/:id', element: <RupturePage /> },
           { path: '/parts', element: <Parts /> },
+          { path: '/schedule', element: <TherapistSchedule /> },
           { path: '/letters/new', element: <LetterEditor /> },
           { path: '/letters/:id', element: <LetterEditor /> },
           { path: '/settings/notifications', element: <NotificationSettings /> },
