@@ -2,8 +2,9 @@ import { eq } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/client.ts';
-import { messages, relationships, users } from '../db/schema.ts';
+import { appointments, messages, relationships, timeOff, users } from '../db/schema.ts';
 import { loggableError } from '../errors.ts';
+import { nextAppointmentAfter } from '../scheduling/time-off.ts';
 import { composeEmail } from './emails.ts';
 import type { Mailer } from './mailer.ts';
 import type { LiveEvent, NoticeKind, Notifier } from './notifier.ts';
@@ -20,6 +21,7 @@ export const REMINDER_KINDS: ReadonlySet<NoticeKind> = new Set([
   'reply-due',
   'unread-message',
   'agreement-unacknowledged',
+  'appointment-reminder',
 ]);
 
 const clients = alias(users, 'client');
@@ -103,6 +105,8 @@ export class EmailNotices {
       relationshipId: row.relationshipId,
       publicUrl: this.publicUrl,
       dueAt: event.kind === 'reply-due' ? await this.replyDueAt(event.subjectId) : null,
+      appointmentAt: await this.appointmentAt(event),
+      timezone: settings.timezone,
     });
     if (!composed) return;
     await this.mailer.send({
@@ -122,5 +126,32 @@ export class EmailNotices {
       .where(eq(messages.id, messageId))
       .limit(1);
     return row?.replyDueAt ?? null;
+  }
+
+  /**
+   * The appointment time an email names: the reminded appointment's start, or for time off the
+   * first appointment of the relationship after it.
+   */
+  private async appointmentAt(event: LiveEvent): Promise<Date | null> {
+    if (!event.subjectId || !event.relationshipId) return null;
+    if (event.kind === 'appointment-reminder') {
+      const [row] = await this.db
+        .select({ startsAt: appointments.startsAt })
+        .from(appointments)
+        .where(eq(appointments.id, event.subjectId))
+        .limit(1);
+      return row?.startsAt ?? null;
+    }
+    if (event.kind === 'time-off') {
+      const [period] = await this.db
+        .select({ endsAt: timeOff.endsAt })
+        .from(timeOff)
+        .where(eq(timeOff.id, event.subjectId))
+        .limit(1);
+      if (!period) return null;
+      const next = await nextAppointmentAfter(this.db, event.relationshipId, period.endsAt);
+      return next?.startsAt ?? null;
+    }
+    return null;
   }
 }

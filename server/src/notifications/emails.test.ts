@@ -64,3 +64,31 @@ describe('safeName', () => {
     expect(safeName('x'.repeat(100))).toHaveLength(60);
   });
 });
+
+describe('times in scheduling emails', () => {
+  const at = new Date('2026-12-08T16:00:00Z');
+
+  it("names a reminded appointment's time in the recipient's zone, with the zone", () => {
+    const london = composeEmail(
+      context('appointment-reminder', { appointmentAt: at, timezone: 'Europe/London' }),
+    );
+    expect(london?.text).toContain('Tue 8 Dec, 16:00 (Europe/London)');
+    const tokyo = composeEmail(
+      context('appointment-reminder', { appointmentAt: at, timezone: 'Asia/Tokyo' }),
+    );
+    expect(tokyo?.text).toContain('Wed 9 Dec, 01:00 (Asia/Tokyo)');
+    const plain = composeEmail(context('appointment-reminder', { appointmentAt: at }));
+    expect(plain?.text).toContain('Tue 8 Dec, 16:00 (UTC)');
+  });
+
+  it('names the first appointment after time off, or says none is scheduled yet', () => {
+    const next = composeEmail(
+      context('time-off', { appointmentAt: at, timezone: 'America/New_York' }),
+    );
+    expect(next?.text).toContain(
+      'Your next appointment is on Tue 8 Dec, 11:00 (America/New_York).',
+    );
+    const none = composeEmail(context('time-off', { appointmentAt: null }));
+    expect(none?.text).toContain('no appointment scheduled after it yet');
+  });
+});

@@ -1,3 +1,4 @@
+import { localTimeInWords } from '../scheduling/words.ts';
 import type { NoticeKind } from './notifier.ts';
 
 /**
@@ -16,6 +17,13 @@ export type EmailContext = {
   publicUrl: string;
   /** For reply-due: when the reply is due. */
   dueAt?: Date | null;
+  /**
+   * For appointment-reminder: when the appointment starts; for time-off: when the first
+   * appointment after the time off starts (null: none is scheduled yet).
+   */
+  appointmentAt?: Date | null;
+  /** The recipient's zone (IANA), in which times are written; UTC when not given. */
+  timezone?: string;
 };
 
 export type ComposedEmail = { subject: string; text: string };
@@ -38,6 +46,8 @@ const dueFormat = new Intl.DateTimeFormat('en-GB', {
   minute: '2-digit',
   timeZone: 'UTC',
 });
+
+const zoneOf = (c: EmailContext) => c.timezone ?? 'UTC';
 
 function what(c: EmailContext, other: string): { subject: string; line: string; tab: Tab } | null {
   const therapist = c.recipientRole === 'therapist';
@@ -124,12 +134,16 @@ function what(c: EmailContext, other: string): { subject: string; line: string; 
         line: `An appointment with ${other} was cancelled. You can see your schedule on Attune.`,
         tab: 'schedule',
       };
-    case 'time-off':
+    case 'time-off': {
+      const next = c.appointmentAt
+        ? ` Your next appointment is on ${localTimeInWords(c.appointmentAt, zoneOf(c))}.`
+        : ' There is no appointment scheduled after it yet; your schedule on Attune will show when you meet again.';
       return {
         subject: `${other} will be away`,
-        line: `${other} will be away for a while, and some of your appointments were cancelled. Your schedule on Attune shows when you meet again.`,
+        line: `${other} will be away for a while, and some of your appointments were cancelled.${next}`,
         tab: 'schedule',
       };
+    }
     case 'appointment-request':
       return {
         subject: `${other} asked for an extra appointment`,
@@ -142,12 +156,14 @@ function what(c: EmailContext, other: string): { subject: string; line: string; 
         line: `${other} answered your request for an extra appointment on Attune.`,
         tab: 'schedule',
       };
-    case 'appointment-reminder':
+    case 'appointment-reminder': {
+      const when = c.appointmentAt ? ` on ${localTimeInWords(c.appointmentAt, zoneOf(c))}` : '';
       return {
         subject: `Your appointment with ${other} is coming up`,
-        line: `A reminder: you have an appointment with ${other} coming up.`,
+        line: `A reminder: you have an appointment with ${other} coming up${when}.`,
         tab: 'schedule',
       };
+    }
     case 'couples-invite':
       return {
         subject: `${other} suggested couples appointments`,

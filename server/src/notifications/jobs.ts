@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { fromPglite, PgBoss } from 'pg-boss';
 import type { Database } from '../db/client.ts';
 import { loggableError } from '../errors.ts';
+import { rollSlots } from '../scheduling/fill.ts';
 import type { Reminders } from './reminders.ts';
 
 /**
@@ -11,9 +12,14 @@ import type { Reminders } from './reminders.ts';
  * schedule in the database (schema `pgboss`), on PGlite as on PostgreSQL, so the schedule
  * survives a restart, and with several instances each minute's sweep runs on one of them.
  * (The sweep is safe to run twice anyway: see reminders.ts.)
+ *
+ * Beside it, the roll of regular slots (scheduling/fill.ts): hourly, and once at every start so
+ * that a server that was down catches up at once. It too is safe to run twice or on two
+ * instances at once.
  */
 
 export const SWEEP_QUEUE = 'attune-reminder-sweep';
+export const ROLL_QUEUE = 'attune-slot-roll';
 
 export type JobOptions = {
   /** How often a worker looks for a job, in seconds (pg-boss's default is 2). */
@@ -58,7 +64,29 @@ export class ReminderJobs {
         if (sent.length > 0) this.log.info({ reminders: sent.length }, 'reminders sent');
       },
     );
+    await boss.createQueue(ROLL_QUEUE, {
+      // The next hour's roll makes up for a failed one.
+      retryLimit: 0,
+      expireInSeconds: 15 * 60,
+      deleteAfterSeconds: 24 * 3600,
+    });
+    await boss.schedule(ROLL_QUEUE, '0 * * * *');
+    await boss.work(
+      ROLL_QUEUE,
+      { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 10 },
+      async () => {
+        const made = await rollSlots(this.database.db, new Date());
+        if (made > 0) this.log.info({ appointments: made }, 'slots rolled forward');
+      },
+    );
+    await boss.send(ROLL_QUEUE, {});
     this.boss = boss;
+  }
+
+  /** Asks for a roll of the slots now (on whichever instance picks it up). */
+  async rollSoon(): Promise<string | null> {
+    if (!this.boss) throw new Error('the job queue is not running');
+    return this.boss.send(ROLL_QUEUE, {});
   }
 
   /** Asks for a sweep now (on whichever instance picks it up). */

@@ -4,10 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   agreementAcknowledgements,
   agreements,
+  appointments,
   messages,
   notifications,
   relationships,
 } from '../db/schema.ts';
+import { localTimeInWords } from '../scheduling/words.ts';
 import type { Person } from '../test/factories.ts';
 import { startTestApp, type TestApp } from '../test/harness.ts';
 import { buildRelationship, type ConnectedWorld } from '../test/world.ts';
@@ -323,5 +325,95 @@ describe('two sweeps at once', () => {
       .where(and(eq(notifications.userId, world.therapist.id), eq(notifications.subjectId, id)));
     expect(rows).toHaveLength(1);
     expect(await emailsTo(world.therapist)).toHaveLength(1);
+  });
+});
+
+/** An appointment as it would be stored (the slot or the API made it), starting at `startsAt`. */
+async function appointment(
+  world: { relationship: { id: string } },
+  startsAt: number,
+  fields: Partial<typeof appointments.$inferInsert> = {},
+) {
+  const id = randomUUID();
+  await t.services.db.insert(appointments).values({
+    id,
+    relationshipId: world.relationship.id,
+    startsAt: new Date(startsAt),
+    durationMinutes: 50,
+    kind: 'individual',
+    status: 'scheduled',
+    ...fields,
+  });
+  return id;
+}
+
+async function appointmentRemindersOf(person: Person) {
+  const rows = await t.services.db
+    .select({ subjectId: notifications.subjectId })
+    .from(notifications)
+    .where(
+      and(eq(notifications.userId, person.id), eq(notifications.kind, 'appointment-reminder')),
+    );
+  return rows.map((row) => row.subjectId);
+}
+
+describe('an appointment coming up', () => {
+  it("reminds both members 24 hours before, once, by email in each one's zone", async () => {
+    const world = await connected();
+    await settle(world.client, { timezone: 'America/New_York' });
+    const t0 = Date.now();
+    const startsAt = t0 + 30 * HOUR;
+    const id = await appointment(world, startsAt);
+
+    await sweep(startsAt - 24 * HOUR - MINUTE);
+    expect(await appointmentRemindersOf(world.client)).toEqual([]);
+
+    await sweep(startsAt - 24 * HOUR + MINUTE);
+    await sweep(startsAt - 23 * HOUR);
+    expect(await appointmentRemindersOf(world.client)).toEqual([id]);
+    expect(await appointmentRemindersOf(world.therapist)).toEqual([id]);
+
+    const toClient = await emailsTo(world.client);
+    expect(toClient).toHaveLength(1);
+    expect(toClient[0]!.subject).toBe('Your appointment with Sam is coming up');
+    expect(toClient[0]!.text).toContain(localTimeInWords(new Date(startsAt), 'America/New_York'));
+    const toTherapist = await emailsTo(world.therapist);
+    expect(toTherapist).toHaveLength(1);
+    expect(toTherapist[0]!.text).toContain(localTimeInWords(new Date(startsAt), 'UTC'));
+  });
+
+  it("follows each member's hours (0: none), and skips what is cancelled or has begun", async () => {
+    const world = await connected();
+    await settle(world.client, { appointmentReminderHours: 2 });
+    await settle(world.therapist, { appointmentReminderHours: 0 });
+    const t0 = Date.now();
+    const soon = await appointment(world, t0 + 3 * HOUR);
+    await appointment(world, t0 + 90 * MINUTE, { status: 'cancelled', cancelReason: 'therapist' });
+    await appointment(world, t0 - 10 * MINUTE);
+
+    await sweep(t0);
+    expect(await appointmentRemindersOf(world.client)).toEqual([]);
+    await sweep(t0 + HOUR + MINUTE);
+    expect(await appointmentRemindersOf(world.client)).toEqual([soon]);
+    expect(await appointmentRemindersOf(world.therapist)).toEqual([]);
+  });
+
+  it('reminds the client of a solo relationship, and nobody in an ended one', async () => {
+    const solo = await buildRelationship(t.app);
+    const ended = await connected();
+    const t0 = Date.now();
+    const own = await appointment(solo, t0 + HOUR);
+    await appointment(ended, t0 + HOUR);
+    const end = await ended.client.request({
+      method: 'PATCH',
+      url: `/api/relationships/${ended.relationship.id}`,
+      payload: { status: 'ended' },
+    });
+    expect(end.statusCode, end.body).toBe(200);
+
+    await sweep(t0);
+    expect(await appointmentRemindersOf(solo.client)).toEqual([own]);
+    expect(await appointmentRemindersOf(ended.client)).toEqual([]);
+    expect(await appointmentRemindersOf(ended.therapist)).toEqual([]);
   });
 });

@@ -4,13 +4,19 @@ import type { Db } from '../db/client.ts';
 import {
   agreementAcknowledgements,
   agreements,
+  appointments,
   messages,
   notificationSettings,
   notifications,
   relationships,
 } from '../db/schema.ts';
 import type { LiveEvent, Notice, Notifier } from './notifier.ts';
-import { DEFAULT_REPLY_DUE_REMINDER_HOURS, DEFAULT_UNREAD_REMINDER_HOURS } from './settings.ts';
+import {
+  DEFAULT_APPOINTMENT_REMINDER_HOURS,
+  DEFAULT_REPLY_DUE_REMINDER_HOURS,
+  DEFAULT_UNREAD_REMINDER_HOURS,
+  MAX_APPOINTMENT_REMINDER_HOURS,
+} from './settings.ts';
 
 /**
  * Reminders, found by one sweep over the database rather than timers in memory, so they survive
@@ -21,7 +27,9 @@ import { DEFAULT_REPLY_DUE_REMINDER_HOURS, DEFAULT_UNREAD_REMINDER_HOURS } from 
  * - `unread-message`: a message its recipient has not opened `unreadReminderHours` after it
  *   was sent — to the recipient;
  * - `agreement-unacknowledged`: the latest version of an agreement that a member (not its
- *   author) has not acknowledged 48 hours after it was saved — to that member.
+ *   author) has not acknowledged 48 hours after it was saved — to that member;
+ * - `appointment-reminder`: a scheduled appointment starting within a member's
+ *   `appointmentReminderHours` (0: none) and not yet begun — to each member.
  *
  * Each is a notice about one thing for one person, recorded once (Notifier.notifyOnce) and
  * emailed once (the outbox's dedupe key), however many sweeps or instances find it. Only
@@ -44,7 +52,10 @@ const sent = (kind: string, user: SQL | AnyPgColumn, subject: SQL) =>
   );
 
 /** The person's hours setting, or its default (stored settings are validated when saved). */
-function hoursOf(key: 'replyDueReminderHours' | 'unreadReminderHours', fallback: number): SQL {
+function hoursOf(
+  key: 'replyDueReminderHours' | 'unreadReminderHours' | 'appointmentReminderHours',
+  fallback: number,
+): SQL {
   const value = sql`(${notificationSettings.settings} ->> ${sql.raw(`'${key}'`)})`;
   return sql`case when ${value} ~ '^[0-9]{1,4}$' then ${value}::int else ${fallback} end`;
 }
@@ -64,6 +75,7 @@ export class Reminders {
       ...(await this.replyDue(now)),
       ...(await this.unread(now)),
       ...(await this.agreementsUnacknowledged(now)),
+      ...(await this.appointmentsComing(now)),
     ];
     const sentNow: LiveEvent[] = [];
     for (const reminder of due) {
@@ -215,6 +227,52 @@ export class Reminders {
           relationshipId: row.relationshipId,
           kind: 'agreement-unacknowledged',
           subjectId: row.agreementId,
+        });
+      }
+    }
+    return due;
+  }
+
+  /**
+   * Scheduled appointments not yet begun that start within a member's reminder hours: to the
+   * client, and to the connected therapist. Only the coming week can be due (168 hours at most).
+   */
+  private async appointmentsComing(now: Date): Promise<Due[]> {
+    const due: Due[] = [];
+    const therapist = sql`(case when ${relationships.mode} = 'connected' then ${relationships.therapistId} end)`;
+    for (const member of [sql`${relationships.clientId}`, therapist]) {
+      const hours = hoursOf('appointmentReminderHours', DEFAULT_APPOINTMENT_REMINDER_HOURS);
+      const rows = await this.db
+        .select({
+          appointmentId: appointments.id,
+          relationshipId: appointments.relationshipId,
+          userId: sql<string | null>`${member}::text`,
+        })
+        .from(appointments)
+        .innerJoin(relationships, eq(relationships.id, appointments.relationshipId))
+        .leftJoin(notificationSettings, eq(notificationSettings.userId, member))
+        .where(
+          and(
+            eq(appointments.status, 'scheduled'),
+            gt(appointments.startsAt, now),
+            lte(
+              appointments.startsAt,
+              new Date(now.getTime() + MAX_APPOINTMENT_REMINDER_HOURS * 3_600_000),
+            ),
+            sql`${hours} > 0`,
+            sql`${appointments.startsAt} - make_interval(hours => ${hours}) <= ${at(now)}`,
+            eq(relationships.status, 'active'),
+            sql`${member} is not null`,
+            not(sent('appointment-reminder', member, sql`${appointments.id}::text`)),
+          ),
+        );
+      for (const row of rows) {
+        if (!row.userId) continue;
+        due.push({
+          userId: row.userId,
+          relationshipId: row.relationshipId,
+          kind: 'appointment-reminder',
+          subjectId: row.appointmentId,
         });
       }
     }

@@ -1,3 +1,4 @@
+import { isTimeZone } from '@attune/core/schedule';
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
@@ -53,6 +54,10 @@ const Channel = z.strictObject({
   schedule: z.boolean().optional(),
 });
 
+export const DEFAULT_APPOINTMENT_REMINDER_HOURS = 24;
+export const MAX_APPOINTMENT_REMINDER_HOURS = 168;
+export const DEFAULT_TIMEZONE = 'UTC';
+
 export const NotificationSettings = z
   .strictObject({
     email: Channel,
@@ -67,6 +72,19 @@ export const NotificationSettings = z
       .int('Please use whole hours.')
       .min(1, 'At least 1 hour.')
       .max(72, 'At most 72 hours.'),
+    /** Added with scheduling, so optional on input; always present on output. 0: no reminder. */
+    appointmentReminderHours: z
+      .number()
+      .int('Please use whole hours.')
+      .min(0, 'At least 0 hours (0 turns the reminder off).')
+      .max(MAX_APPOINTMENT_REMINDER_HOURS, 'At most 168 hours (one week).')
+      .optional(),
+    /** The zone times in emails are written in (IANA); optional on input, always on output. */
+    timezone: z
+      .string()
+      .max(100, 'Please choose a time zone, like Europe/London.')
+      .refine(isTimeZone, 'We do not know this time zone. Please use a name like Europe/London.')
+      .optional(),
   })
   .meta({ id: 'NotificationSettings' });
 
@@ -75,6 +93,8 @@ export type Settings = {
   inApp: Record<Category, boolean>;
   unreadReminderHours: number;
   replyDueReminderHours: number;
+  appointmentReminderHours: number;
+  timezone: string;
 };
 
 export const DEFAULT_UNREAD_REMINDER_HOURS = 24;
@@ -89,6 +109,8 @@ export function defaultSettings(): Settings {
     inApp: all(),
     unreadReminderHours: DEFAULT_UNREAD_REMINDER_HOURS,
     replyDueReminderHours: DEFAULT_REPLY_DUE_REMINDER_HOURS,
+    appointmentReminderHours: DEFAULT_APPOINTMENT_REMINDER_HOURS,
+    timezone: DEFAULT_TIMEZONE,
   };
 }
 
@@ -109,6 +131,17 @@ export function withDefaults(stored: unknown): Settings {
     const value = s[key];
     if (typeof value === 'number' && Number.isInteger(value) && value > 0) settings[key] = value;
   }
+  const reminder = s.appointmentReminderHours;
+  if (
+    typeof reminder === 'number' &&
+    Number.isInteger(reminder) &&
+    reminder >= 0 &&
+    reminder <= MAX_APPOINTMENT_REMINDER_HOURS
+  ) {
+    settings.appointmentReminderHours = reminder;
+  }
+  // A zone the runtime no longer knows falls back to the default rather than breaking emails.
+  if (typeof s.timezone === 'string' && isTimeZone(s.timezone)) settings.timezone = s.timezone;
   return settings;
 }
 
@@ -121,7 +154,7 @@ export async function loadSettings(db: Db, userId: string): Promise<Settings> {
   return withDefaults(row?.settings);
 }
 
-/** Stores validated settings (a category left out keeps what was stored, or its default). */
+/** Stores validated settings (a field or category left out keeps what was stored, or its default). */
 export async function saveSettings(
   db: Db,
   userId: string,
@@ -129,6 +162,7 @@ export async function saveSettings(
 ): Promise<Settings> {
   const current = await loadSettings(db, userId);
   const settings = withDefaults({
+    ...current,
     ...given,
     email: { ...current.email, ...given.email },
     inApp: { ...current.inApp, ...given.inApp },

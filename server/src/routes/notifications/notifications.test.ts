@@ -60,6 +60,8 @@ const defaults = {
   },
   unreadReminderHours: 24,
   replyDueReminderHours: 4,
+  appointmentReminderHours: 24,
+  timezone: 'UTC',
 };
 
 describe('GET /api/notifications', () => {
@@ -237,6 +239,8 @@ describe('/api/me/notification-settings', () => {
     expect(response.statusCode, response.body).toBe(200);
     const expected = {
       ...chosen,
+      appointmentReminderHours: 24,
+      timezone: 'UTC',
       email: { ...chosen.email, schedule: true },
       inApp: { ...chosen.inApp, schedule: true },
     };
@@ -253,6 +257,25 @@ describe('/api/me/notification-settings', () => {
     expect(off.json<{ settings: typeof defaults }>().settings.email.schedule).toBe(false);
     const again = await putSettings(person, { settings: chosen });
     expect(again.json<{ settings: typeof defaults }>().settings.email.schedule).toBe(false);
+  });
+
+  it('keeps the appointment reminder hours (0 turns them off) and the time zone, optional on input', async () => {
+    const person = await buildClient(t.app);
+    const { appointmentReminderHours: _hours, timezone: _zone, ...older } = defaults;
+    const set = await putSettings(person, {
+      settings: { ...older, appointmentReminderHours: 0, timezone: 'Europe/London' },
+    });
+    expect(set.statusCode, set.body).toBe(200);
+    expect(set.json<{ settings: typeof defaults }>().settings).toMatchObject({
+      appointmentReminderHours: 0,
+      timezone: 'Europe/London',
+    });
+    // A client that does not know the new fields leaves them as they were.
+    const again = await putSettings(person, { settings: older });
+    expect(again.json<{ settings: typeof defaults }>().settings).toMatchObject({
+      appointmentReminderHours: 0,
+      timezone: 'Europe/London',
+    });
   });
 
   it.each([
@@ -272,6 +295,18 @@ describe('/api/me/notification-settings', () => {
     ['hours in fractions', { replyDueReminderHours: 1.5 }, ['settings.replyDueReminderHours']],
     ['too many hours', { replyDueReminderHours: 1000 }, ['settings.replyDueReminderHours']],
     ['hours as text', { unreadReminderHours: '24' }, ['settings.unreadReminderHours']],
+    [
+      'appointment reminders over a week ahead',
+      { appointmentReminderHours: 169 },
+      ['settings.appointmentReminderHours'],
+    ],
+    [
+      'negative appointment reminder hours',
+      { appointmentReminderHours: -1 },
+      ['settings.appointmentReminderHours'],
+    ],
+    ['an unknown time zone', { timezone: 'Mars/Base_Alpha' }, ['settings.timezone']],
+    ['an offset for a time zone', { timezone: '+01:00' }, ['settings.timezone']],
   ])('refuses %s with 400 naming the field, keeping nothing', async (_name, change, fields) => {
     const person = await buildClient(t.app);
     expectInvalid(await putSettings(person, { settings: { ...defaults, ...change } }), fields);
