@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appointments } from '../../db/schema.ts';
 import { buildClient, buildTherapist, type Person } from '../../test/factories.ts';
@@ -275,7 +276,9 @@ describe('PATCH /api/appointments/:id', () => {
     });
     const byTherapist = await patch(therapist, made.id, { status: 'cancelled' });
     expect(byTherapist.statusCode).toBe(200);
-    expect(byTherapist.json()).toEqual({ appointment: { ...made, status: 'cancelled' } });
+    expect(byTherapist.json()).toEqual({
+      appointment: { ...made, status: 'cancelled', cancelReason: 'therapist' },
+    });
 
     const byClient = await patch(client, made.id, {
       status: 'scheduled',
@@ -296,6 +299,21 @@ describe('PATCH /api/appointments/:id', () => {
       const response = await patch(client, made.id, { status });
       expect(response.json<{ appointment: AppointmentJson }>().appointment.status).toBe(status);
     }
+  });
+
+  it('records who cancelled: the caller’s role, cleared when it is scheduled again', async () => {
+    const { client, relationship } = await buildRelationship(t.app, { mode: 'connected' });
+    const made = await addAppointment(client, relationship.id, { startsAt: daysFromNow(2) });
+    const cancelled = await patch(client, made.id, { status: 'cancelled' });
+    expect(cancelled.json<{ appointment: AppointmentJson }>().appointment.cancelReason).toBe(
+      'client',
+    );
+    await patch(client, made.id, { status: 'scheduled' });
+    const [stored] = await t.services.db
+      .select()
+      .from(appointments)
+      .where(eq(appointments.id, made.id));
+    expect(stored).toMatchObject({ status: 'scheduled', cancelReason: null });
   });
 
   it('answers an empty change with the appointment as it is', async () => {
@@ -351,5 +369,51 @@ describe('PATCH /api/appointments/:id', () => {
       await anonymous(t.app, 'PATCH', `/api/appointments/${made.id}`, { status: 'held' }),
     );
     expect(await list(client, relationship.id)).toEqual([made]);
+  });
+});
+
+describe('GET /api/appointments/:id/calendar.ics', () => {
+  it('downloads the appointment as one "Therapy" event, to either member', async () => {
+    const { client, therapist, relationship } = await buildRelationship(t.app, {
+      mode: 'connected',
+      clientName: 'Robin Privatename',
+    });
+    const made = await addAppointment(client, relationship.id, {
+      startsAt: '2099-06-01T15:00:00+02:00',
+      durationMinutes: 45,
+    });
+    for (const person of [client, therapist]) {
+      const response = await person.request({
+        method: 'GET',
+        url: `/api/appointments/${made.id}/calendar.ics`,
+      });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.headers['content-type']).toBe('text/calendar; charset=utf-8');
+      expect(response.headers['content-disposition']).toBe(
+        'attachment; filename="appointment.ics"',
+      );
+      const events = new ICAL.Component(ICAL.parse(response.body))
+        .getAllSubcomponents('vevent')
+        .map((vevent) => new ICAL.Event(vevent));
+      expect(events).toHaveLength(1);
+      expect(events[0]!.uid).toBe(`${made.id}@attune`);
+      expect(events[0]!.summary).toBe('Therapy');
+      expect(events[0]!.startDate.zone?.tzid).toBe('UTC');
+      expect(events[0]!.startDate.toJSDate().toISOString()).toBe('2099-06-01T13:00:00.000Z');
+      expect(response.body).not.toContain('Privatename');
+    }
+  });
+
+  it('is 404 for outsiders and malformed ids, 401 signed out', async () => {
+    const { client, relationship } = await buildRelationship(t.app);
+    const made = await addAppointment(client, relationship.id, { startsAt: daysFromNow(2) });
+    const url = `/api/appointments/${made.id}/calendar.ics`;
+    for (const outsider of [stranger, otherClient]) {
+      expectNotFound(await outsider.request({ method: 'GET', url }));
+    }
+    expectNotFound(
+      await client.request({ method: 'GET', url: '/api/appointments/x/calendar.ics' }),
+    );
+    expectSignedOut(await anonymous(t.app, 'GET', url));
   });
 });

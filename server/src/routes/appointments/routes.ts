@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { toICalendar } from '@attune/core/ical';
 import { and, asc, eq, gte, lte } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { appointments } from '../../db/schema.ts';
 import { invalidInput, notFound } from '../../errors.ts';
 import { requireUser, signedIn } from '../../plugins/auth.ts';
 import { authorize, isId, membership } from '../../policies/relationship.ts';
+import { calendarEvent } from '../../presenters/calendar.ts';
 import { presentAppointment } from '../../presenters/relationship.ts';
 import type { Services } from '../../services.ts';
 import { IdParams } from '../relationships/schema.ts';
@@ -114,19 +116,57 @@ export const appointmentRoutes: FastifyPluginAsyncZod<{ services: Services }> = 
       const appointment = await appointmentFor(services, requireUser(request), request.params.id);
       const { status, startsAt, durationMinutes } = request.body;
       const changes = {
-        ...(status !== undefined ? { status } : {}),
+        ...(status !== undefined
+          ? {
+              status,
+              // Who cancelled it; any other status has no reason.
+              cancelReason: status === 'cancelled' ? appointment.membership.role : null,
+            }
+          : {}),
         ...(startsAt !== undefined ? { startsAt: new Date(startsAt) } : {}),
         ...(durationMinutes !== undefined ? { durationMinutes } : {}),
       };
       if (Object.keys(changes).length === 0)
         return { appointment: presentAppointment(appointment) };
-      const [updated] = await db
+      // A couples appointment is one meeting: both partners' rows change together.
+      const coupleAppointmentId = appointment.coupleAppointmentId;
+      const rows = await db
         .update(appointments)
         .set(changes)
-        .where(eq(appointments.id, appointment.id))
+        .where(
+          coupleAppointmentId
+            ? eq(appointments.coupleAppointmentId, coupleAppointmentId)
+            : eq(appointments.id, appointment.id),
+        )
         .returning();
-      await services.relationships.changed(appointment.relationshipId);
+      for (const relationshipId of new Set(rows.map((row) => row.relationshipId))) {
+        await services.relationships.changed(relationshipId);
+      }
+      const updated = rows.find((row) => row.id === appointment.id);
       return { appointment: presentAppointment(updated ?? appointment) };
+    },
+  );
+
+  app.get(
+    '/api/appointments/:id/calendar.ics',
+    {
+      onRequest: signedIn,
+      schema: {
+        tags,
+        params: IdParams,
+        description:
+          'The appointment as an iCalendar file (one event, titled "Therapy"), to download and add to a calendar.',
+        produces: ['text/calendar'],
+      },
+    },
+    async (request, reply) => {
+      const appointment = await appointmentFor(services, requireUser(request), request.params.id);
+      const calendar = toICalendar([calendarEvent(appointment, new Date())], { name: 'Attune' });
+      return reply
+        .header('content-type', 'text/calendar; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="appointment.ics"')
+        .header('cache-control', 'no-store')
+        .send(calendar);
     },
   );
 };
