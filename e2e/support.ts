@@ -12,7 +12,7 @@ export type World = {
   server: RunningServer;
   browser: Browser;
   /** A fresh browser context (own cookies) aimed at the server. */
-  newPage: (options?: { width?: number; height?: number }) => Promise<Page>;
+  newPage: (options?: { width?: number; height?: number; timezoneId?: string }) => Promise<Page>;
   close: () => Promise<void>;
 };
 
@@ -40,6 +40,7 @@ export async function startWorld(): Promise<World> {
         baseURL: server.url,
         viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
         reducedMotion: 'reduce',
+        ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
       });
       context.setDefaultTimeout(15_000);
       contexts.push(context);

@@ -18,7 +18,13 @@ export type NoticeKind =
   | 'reply-due'
   | 'unread-message'
   | 'agreement-unacknowledged'
-  | 'appointment-changed';
+  | 'appointment-changed'
+  | 'appointment-cancelled'
+  | 'time-off'
+  | 'appointment-request'
+  | 'request-answered'
+  | 'appointment-reminder'
+  | 'couples-invite';
 
 export type Notice = {
   id: string;

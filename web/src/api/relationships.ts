@@ -24,7 +24,15 @@ export type Appointment = {
   durationMinutes: number;
   kind: AppointmentKind;
   status: AppointmentStatus;
+  /** The regular time (slot) it came from; null for one made by hand. */
+  slotId: string | null;
+  /** Why it was cancelled; null unless cancelled. */
+  cancelReason: CancelReason | null;
+  /** Shared by the two partners' rows of one couples appointment. */
+  coupleAppointmentId: string | null;
 };
+
+export type CancelReason = 'time-off' | 'slot-removed' | 'client' | 'therapist';
 
 export type Checkin = {
   id: string;

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, useState } from 'react';
 import { Link, NavLink, Outlet, useNavigate } from 'react-router';
-import { logout, meQueryKey, useMe } from '../api/auth';
+import { logout, meQueryKey, type Role, useMe } from '../api/auth';
 import { useLiveUpdates } from '../api/live';
 import { useNotifications } from '../api/notifications';
 import { useAnnounce } from './Announcer';
@@ -34,7 +34,7 @@ function UnseenBadge() {
   );
 }
 
-function SignedInNav({ displayName }: { displayName: string }) {
+function SignedInNav({ displayName, role }: { displayName: string; role: Role }) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const announce = useAnnounce();
@@ -70,6 +70,11 @@ function SignedInNav({ displayName }: { displayName: string }) {
               <UnseenBadge />
             </NavLink>
           </li>
+          {role === 'therapist' ? (
+            <li>
+              <NavLink to="/schedule">Schedule</NavLink>
+            </li>
+          ) : null}
           <li>
             <NavLink to="/settings/notifications">Notification settings</NavLink>
           </li>
@@ -118,7 +123,7 @@ function Header() {
             Need help now?
           </Link>
         </div>
-        {user ? <SignedInNav displayName={user.displayName} /> : null}
+        {user ? <SignedInNav displayName={user.displayName} role={user.role} /> : null}
       </div>
     </header>
   );

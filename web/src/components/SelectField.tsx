@@ -8,11 +8,13 @@ type SelectFieldProps = {
   name?: string;
   description?: ReactNode;
   className?: string;
+  /** What needs a change, shown under the select and tied to it. */
+  error?: string | null;
 };
 
 /**
  * A native select: on phones it opens the system's own picker, and every browser and screen
- * reader knows it well.
+ * reader knows it well. An `error` is shown under it and tied to it.
  */
 export function SelectField({
   label,
@@ -22,8 +24,12 @@ export function SelectField({
   name,
   description,
   className,
+  error,
 }: SelectFieldProps) {
   const id = useId();
+  const described = [description ? `${id}-description` : '', error ? `${id}-error` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className={className ? `field ${className}` : 'field'}>
       <label className="field-label" htmlFor={id}>
@@ -40,7 +46,8 @@ export function SelectField({
         className="field-input field-select"
         value={value}
         onChange={(event) => onChange(event.target.value)}
-        aria-describedby={description ? `${id}-description` : undefined}
+        aria-describedby={described || undefined}
+        aria-invalid={error ? true : undefined}
       >
         {options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -48,6 +55,11 @@ export function SelectField({
           </option>
         ))}
       </select>
+      {error ? (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }

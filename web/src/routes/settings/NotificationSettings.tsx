@@ -2,10 +2,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useRef, useState } from 'react';
 import type { User } from '../../api/auth';
 import {
+  type NotificationSettings as BaseSettings,
   type Category,
   notificationKeys,
   REPLY_DUE_HOURS,
-  type NotificationSettings as Settings,
   saveNotificationSettings,
   UNREAD_HOURS,
   useNotificationSettings,
@@ -14,8 +14,24 @@ import { useSubmit } from '../../api/useSubmit';
 import { useAnnounce } from '../../components/Announcer';
 import { FormMessage } from '../../components/FormMessage';
 import { Page } from '../../components/Page';
+import { SelectField } from '../../components/SelectField';
 import { SignedIn } from '../../components/SignedIn';
+import { isKnownZone, knownZones, viewerZone } from '../../time';
 import '../relationship/messages.css';
+
+/**
+ * The scheduling settings (docs/api/scheduling.md, Settings): reminder hours before an
+ * appointment (0 = none) and the zone the times in emails are written in.
+ */
+type Settings = BaseSettings & { appointmentReminderHours?: number; timezone?: string };
+
+const APPOINTMENT_REMINDERS = [
+  { value: '0', label: 'No reminder' },
+  { value: '1', label: '1 hour before' },
+  { value: '3', label: '3 hours before' },
+  { value: '24', label: '24 hours before' },
+  { value: '48', label: '48 hours before' },
+];
 
 export default function NotificationSettingsRoute() {
   return <SignedIn>{(user) => <NotificationSettingsScreen user={user} />}</SignedIn>;
@@ -117,6 +133,15 @@ function SettingsForm({ initial, role }: { initial: Settings; role: User['role']
   const [inApp, setInApp] = useState(initial.inApp);
   const [unread, setUnread] = useState(String(initial.unreadReminderHours));
   const [replyDue, setReplyDue] = useState(String(initial.replyDueReminderHours));
+  const [appointmentHours, setAppointmentHours] = useState(
+    String(initial.appointmentReminderHours ?? 24),
+  );
+  // A zone never chosen (the server's default, UTC) starts as this device's.
+  const [timezone, setTimezone] = useState(
+    initial.timezone && initial.timezone !== 'UTC' && isKnownZone(initial.timezone)
+      ? initial.timezone
+      : viewerZone(),
+  );
   const [attempted, setAttempted] = useState(false);
   const [saved, setSaved] = useState(false);
   const submit = useSubmit<Settings>();
@@ -147,15 +172,16 @@ function SettingsForm({ initial, role }: { initial: Settings; role: User['role']
       );
       return;
     }
-    const result = await submit.run(() =>
-      saveNotificationSettings({
-        email,
-        inApp,
-        unreadReminderHours: Number(unread),
-        replyDueReminderHours:
-          role === 'therapist' ? Number(replyDue) : initial.replyDueReminderHours,
-      }),
-    );
+    const next: Settings = {
+      email,
+      inApp,
+      unreadReminderHours: Number(unread),
+      replyDueReminderHours:
+        role === 'therapist' ? Number(replyDue) : initial.replyDueReminderHours,
+      appointmentReminderHours: Number(appointmentHours),
+      timezone,
+    };
+    const result = await submit.run(() => saveNotificationSettings(next));
     if (!result.ok) {
       requestAnimationFrame(() =>
         formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus(),
@@ -243,6 +269,57 @@ function SettingsForm({ initial, role }: { initial: Settings; role: User['role']
               range={REPLY_DUE_HOURS}
             />
           ) : null}
+          <SelectField
+            label="Remind me before an appointment"
+            name="appointmentReminderHours"
+            value={appointmentHours}
+            onChange={(value) => {
+              setAppointmentHours(value);
+              changed();
+            }}
+            options={
+              APPOINTMENT_REMINDERS.some((o) => o.value === appointmentHours)
+                ? APPOINTMENT_REMINDERS
+                : [
+                    ...APPOINTMENT_REMINDERS,
+                    { value: appointmentHours, label: `${appointmentHours} hours before` },
+                  ]
+            }
+          />
+        </div>
+      </section>
+
+      <section aria-labelledby={`${ids}-zone`} className="card">
+        <h2 id={`${ids}-zone`}>Your time zone</h2>
+        <div className="form form-tight">
+          <SelectField
+            label="Times in emails are written in"
+            name="timezone"
+            value={timezone}
+            onChange={(value) => {
+              setTimezone(value);
+              submit.clearFieldError('settings.timezone');
+              changed();
+            }}
+            description={`This device is in ${viewerZone()}.`}
+            options={zoneOptions(timezone)}
+          />
+          {submit.fieldErrors['settings.timezone'] ? (
+            <p className="field-error">{submit.fieldErrors['settings.timezone']}</p>
+          ) : null}
+          <div>
+            <button
+              type="button"
+              className="button button-quiet button-small"
+              onClick={() => {
+                setTimezone(viewerZone());
+                changed();
+                announce(`Time zone set to ${viewerZone()}. Save to keep it.`);
+              }}
+            >
+              Use this device's zone
+            </button>
+          </div>
         </div>
       </section>
 
@@ -254,6 +331,12 @@ function SettingsForm({ initial, role }: { initial: Settings; role: User['role']
       </div>
     </form>
   );
+}
+
+function zoneOptions(current: string): { value: string; label: string }[] {
+  const zones = knownZones();
+  const all = zones.includes(current) ? zones : [current, ...zones];
+  return all.map((zone) => ({ value: zone, label: zone }));
 }
 
 function HoursField({

@@ -23,12 +23,20 @@ import {
   useRelationships,
 } from '../../api/relationships';
 import { type Rupture, useRuptures } from '../../api/ruptures';
+import {
+  SCHEDULE_NOTICE_KINDS,
+  scheduleKeys,
+  upcomingGaps,
+  useScheduleLive,
+} from '../../api/schedule';
 import { useAnnounce } from '../../components/Announcer';
 import { MarkerNote } from '../../components/MarkerNote';
 import { Page } from '../../components/Page';
 import { howDidItFeel, KIND_WORDS, longDate, onDay, timeOfDay } from '../../words';
 import { Agenda } from '../relationship/Agenda';
 import { AgreementBanner } from '../relationship/AgreementBanner';
+import { GapNote } from '../relationship/schedule/GapNote';
+import '../relationship/schedule/schedule.css';
 import '../relationship/messages.css';
 import { awaitsCheckIn, byKind, checkInLink } from '../relationship/TimelineTab';
 import { writeAboutIt } from '../ruptures/links';
@@ -78,6 +86,15 @@ export function ClientToday({ user }: { user: User }) {
   const pages = useQueries({
     queries: active.map((r) => ({ queryKey: keys.page(r.id), queryFn: () => fetchPage(r.id) })),
   });
+  const gaps = useQueries({
+    queries: active.map((r) => ({
+      queryKey: scheduleKeys.gaps(r.id),
+      queryFn: () => upcomingGaps(r.id),
+    })),
+  });
+  // Only the first relationship with a coming gap speaks of it here; the rest are on their tabs.
+  const gapAt = active.find((_, index) => (gaps[index]?.data?.items.length ?? 0) > 0)?.id;
+  useScheduleLive(useQueryClient());
   const [hidden, hide] = useNotNow();
 
   if (relationships.isPending) return <p className="quiet">Loading…</p>;
@@ -119,6 +136,7 @@ export function ClientToday({ user }: { user: User }) {
             relationship={relationship}
             page={page?.data}
             failed={page?.isError ?? false}
+            showGap={relationship.id === gapAt}
             hidden={hidden}
             onNotNow={hide}
           />
@@ -168,12 +186,14 @@ function RelationshipToday({
   relationship,
   page,
   failed,
+  showGap,
   hidden,
   onNotNow,
 }: {
   relationship: Relationship;
   page: RelationshipPage | undefined;
   failed: boolean;
+  showGap: boolean;
   hidden: Set<string>;
   onNotNow: (keys: string[]) => void;
 }) {
@@ -250,6 +270,7 @@ function RelationshipToday({
           headingLevel={3}
         />
       ) : null}
+      {showGap ? <GapNote relationship={relationship} appointments={page.appointments} /> : null}
       <WorkingThrough ruptures={ruptures.data ?? []} />
       {prompt ? (
         <p className="checkin-prompt">
@@ -402,6 +423,18 @@ function noticeWords(notice: Notice, name: string, viewer: 'client' | 'therapist
       return `A new version of your agreement with ${name} is waiting for you`;
     case 'appointment-changed':
       return `Your schedule with ${name} changed`;
+    case 'appointment-cancelled':
+      return `An appointment with ${name} was cancelled`;
+    case 'time-off':
+      return `${name} will be away; your schedule changed`;
+    case 'appointment-request':
+      return `${name} asked for an extra appointment`;
+    case 'request-answered':
+      return `${name} answered your request for an appointment`;
+    case 'appointment-reminder':
+      return `A reminder of your coming appointment with ${name}`;
+    case 'couples-invite':
+      return `${name} suggested couples appointments`;
     default:
       return `Something new with ${name}`;
   }
@@ -409,7 +442,7 @@ function noticeWords(notice: Notice, name: string, viewer: 'client' | 'therapist
 
 function tabOf(kind: string): string {
   if (kind.startsWith('agreement')) return 'agreement';
-  if (kind === 'appointment-changed') return 'schedule';
+  if (SCHEDULE_NOTICE_KINDS.includes(kind)) return 'schedule';
   return 'messages';
 }
 

@@ -2,6 +2,7 @@ import { Link, useNavigate } from 'react-router';
 import type { User } from '../../api/auth';
 import { ago, dayAndTime, type WaitingMessage } from '../../api/messages';
 import { type CaseloadItem, useCaseload } from '../../api/relationships';
+import { useTherapistWeek } from '../../api/schedule';
 import { Page } from '../../components/Page';
 import { AcceptInviteForm } from '../invite/AcceptInviteForm';
 import { AgreementBanner } from '../relationship/AgreementBanner';
@@ -42,6 +43,7 @@ export function TherapistToday({ user }: { user: User }) {
   return (
     <Page title="Today">
       <p className="lead">Hello, {user.displayName}.</p>
+      <YourWeek />
       {urgent.length > 0 ? (
         <section aria-labelledby="calls-heading" className="calls">
           <h2 id="calls-heading">Waiting for your call</h2>
@@ -100,6 +102,24 @@ export function TherapistToday({ user }: { user: User }) {
         <AcceptInviteForm />
       </section>
     </Page>
+  );
+}
+
+function requestsInWords(count: number): string {
+  return count === 1
+    ? '1 request for another appointment is waiting for your answer'
+    : `${count} requests for another appointment are waiting for your answer`;
+}
+
+/** The way to the schedule, with the requests for another appointment still open. */
+function YourWeek() {
+  const week = useTherapistWeek();
+  const open = week.data?.requests.length ?? 0;
+  return (
+    <p>
+      <Link to="/schedule">Your week</Link>
+      {open > 0 ? <span> · {requestsInWords(open)}</span> : null}
+    </p>
   );
 }
 
