@@ -1,6 +1,6 @@
 import type { slots, timeOff } from '../db/schema.ts';
 
-/** What leaves the server of a therapist's week: slots and time off, field by field. */
+/** What leaves the server of slots and time off, field by field. */
 
 export function presentScheduleSlot(s: typeof slots.$inferSelect) {
   return {

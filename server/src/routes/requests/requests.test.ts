@@ -293,6 +293,17 @@ describe('POST /api/appointment-requests/:id/accept', () => {
     expectError(await answer(world.client, request.id, 'withdraw'), 409, 'request_closed');
   });
 
+  it('takes a null note as no note (what the web app sends when none was written)', async () => {
+    const world = await buildRelationship(t.app, { mode: 'connected' });
+    const request = await asked(world);
+    const response = await answer(world.therapist, request.id, 'accept', {
+      startsAt: valid.options[0]!.startsAt,
+      note: null,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.json<{ request: RequestJson }>().request.responseNote).toBeNull();
+  });
+
   it('takes the open time the request came from', async () => {
     const world = await buildRelationship(t.app, { mode: 'connected' });
     const open = await openTime(world.therapist, 5, 40);

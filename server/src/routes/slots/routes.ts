@@ -16,6 +16,7 @@ import {
   timeOffFor,
 } from '../../policies/schedule.ts';
 import { presentAppointment } from '../../presenters/relationship.ts';
+import { presentScheduleSlot, presentScheduleTimeOff } from '../../presenters/schedule.ts';
 import {
   type AppointmentRow,
   fillHorizon,
@@ -41,32 +42,6 @@ import {
 const WEEK_MS = 7 * 86_400_000;
 /** How far ahead a new slot is checked against the others for overlaps. */
 const OVERLAP_WEEKS = 52;
-
-function presentSlot(s: SlotRow) {
-  return {
-    id: s.id,
-    relationshipId: s.relationshipId,
-    weekday: s.weekday,
-    time: s.time,
-    timezone: s.timezone,
-    everyWeeks: s.everyWeeks,
-    durationMinutes: s.durationMinutes,
-    kind: s.kind,
-    startsOn: s.startsOn,
-    endsOn: s.endsOn,
-    createdAt: s.createdAt.toISOString(),
-  };
-}
-
-function presentTimeOff(t: TimeOffRow) {
-  return {
-    id: t.id,
-    from: t.startsAt.toISOString(),
-    to: t.endsAt.toISOString(),
-    note: t.note,
-    createdAt: t.createdAt.toISOString(),
-  };
-}
 
 /** The therapist whose caseload a relationship's slots belong to; null when solo. */
 const therapistOf = (r: RelationshipRow) => (r.mode === 'connected' ? r.therapistId : null);
@@ -193,7 +168,7 @@ export const slotRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       await services.relationships.changed(m.relationship.id);
       return reply
         .status(201)
-        .send({ slot: presentSlot(slot), appointments: made.map(presentAppointment) });
+        .send({ slot: presentScheduleSlot(slot), appointments: made.map(presentAppointment) });
     },
   );
 
@@ -215,7 +190,7 @@ export const slotRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         .from(slots)
         .where(and(eq(slots.relationshipId, m.relationship.id), isNull(slots.removedAt)))
         .orderBy(asc(slots.createdAt), asc(slots.id));
-      return { items: rows.map(presentSlot) };
+      return { items: rows.map(presentScheduleSlot) };
     },
   );
 
@@ -308,7 +283,10 @@ export const slotRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       await tellClients(affected, 'time-off', () => period.id);
       return reply
         .status(201)
-        .send({ timeOff: presentTimeOff(period), affected: affected.map(presentAppointment) });
+        .send({
+          timeOff: presentScheduleTimeOff(period),
+          affected: affected.map(presentAppointment),
+        });
     },
   );
 
@@ -324,7 +302,7 @@ export const slotRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     },
     async (request) => {
       const actor = requireTherapist(requireUser(request));
-      return { items: (await timeOffNotOver(actor.id)).map(presentTimeOff) };
+      return { items: (await timeOffNotOver(actor.id)).map(presentScheduleTimeOff) };
     },
   );
 
@@ -367,7 +345,7 @@ export const slotRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     async (request) => {
       const m = await membership(db, requireUser(request), request.params.id);
       const therapistId = therapistOf(m.relationship);
-      return { items: therapistId ? (await timeOffNotOver(therapistId)).map(presentTimeOff) : [] };
+      return { items: therapistId ? (await timeOffNotOver(therapistId)).map(presentScheduleTimeOff) : [] };
     },
   );
 
