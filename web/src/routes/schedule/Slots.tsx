@@ -1,11 +1,5 @@
-import { useQueries, useQueryClient } from '@tanstack/react-query';
-import {
-  listSlots,
-  refreshSchedule,
-  removeSlot,
-  type Slot,
-  scheduleKeys,
-} from '../../api/schedule';
+import { useQueryClient } from '@tanstack/react-query';
+import { refreshSchedule, removeSlot, type Slot, useTherapistWeek } from '../../api/schedule';
 import { useAnnounce } from '../../components/Announcer';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { minutes } from '../../words';
@@ -21,22 +15,22 @@ export function slotInWords(slot: Slot): string {
   return `${every} ${weekdayName(slot.weekday)} at ${slot.time} (${slot.timezone}) · ${minutes(slot.durationMinutes)}${phone} · from ${dayMonth(slot.startsOn)}${until}`;
 }
 
-/** Every current client's regular slots, one request per client. */
+/**
+ * Every current client's regular slots, from the therapist's week (which carries all active
+ * slots, whatever the week), so the list costs no request of its own.
+ */
 function useAllSlots(clients: Client[]) {
-  return useQueries({
-    queries: clients.map((client) => ({
-      queryKey: scheduleKeys.slots(client.relationshipId),
-      queryFn: () => listSlots(client.relationshipId),
-    })),
-    combine: (results) => ({
-      slots: results.flatMap((result, i) =>
-        (result.data ?? []).map((slot) => ({ slot, client: clients[i] as Client })),
-      ),
-      pending: results.some((result) => result.isPending),
-      failed: results.some((result) => result.isError),
-      refetch: () => Promise.all(results.map((result) => result.refetch())),
-    }),
+  const week = useTherapistWeek();
+  const slots = (week.data?.slots ?? []).flatMap((slot) => {
+    const client = clients.find((c) => c.relationshipId === slot.relationshipId);
+    return client ? [{ slot, client }] : [];
   });
+  return {
+    slots,
+    pending: week.isPending,
+    failed: week.isError,
+    refetch: () => week.refetch(),
+  };
 }
 
 export function Slots() {
