@@ -281,12 +281,10 @@ export const slotRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         return { period, affected: await cancelForTimeOff(tx, period) };
       });
       await tellClients(affected, 'time-off', () => period.id);
-      return reply
-        .status(201)
-        .send({
-          timeOff: presentScheduleTimeOff(period),
-          affected: affected.map(presentAppointment),
-        });
+      return reply.status(201).send({
+        timeOff: presentScheduleTimeOff(period),
+        affected: affected.map(presentAppointment),
+      });
     },
   );
 
@@ -345,7 +343,9 @@ export const slotRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     async (request) => {
       const m = await membership(db, requireUser(request), request.params.id);
       const therapistId = therapistOf(m.relationship);
-      return { items: therapistId ? (await timeOffNotOver(therapistId)).map(presentScheduleTimeOff) : [] };
+      return {
+        items: therapistId ? (await timeOffNotOver(therapistId)).map(presentScheduleTimeOff) : [],
+      };
     },
   );
 

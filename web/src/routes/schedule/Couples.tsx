@@ -13,9 +13,14 @@ import { type Client, nameOf, useClients } from './clients';
 import { PairForm } from './PairForm';
 import { namesInWords, REMOVE_DIALOG } from './scheduleWords';
 
+/** Whether both partners said yes (`active` only says the pairing has not ended). */
+function bothConsented(couple: TherapistCouple): boolean {
+  return couple.relationshipIds.every((id) => couple.consented[id]);
+}
+
 /** "Both said yes", "Waiting for Sam's yes", "Waiting for a yes from Robin and Sam". */
 export function consentInWords(couple: TherapistCouple, clients: Client[]): string {
-  if (couple.active) return 'Both said yes.';
+  if (bothConsented(couple)) return 'Both said yes.';
   const waiting = couple.relationshipIds
     .filter((id) => !couple.consented[id])
     .map((id) => nameOf(clients, id));
@@ -79,7 +84,9 @@ function CoupleItem({ couple, clients }: { couple: TherapistCouple; clients: Cli
     <li className="card couple">
       <h3>{names}</h3>
       <p>{consentInWords(couple, clients)}</p>
-      {couple.active ? <CoupleBookForm couple={couple} names={names} /> : null}
+      {couple.active && bothConsented(couple) ? (
+        <CoupleBookForm couple={couple} names={names} />
+      ) : null}
       <ConfirmDialog
         {...REMOVE_DIALOG}
         what={`the pairing of ${names}`}
