@@ -32,6 +32,7 @@ import { checkinRoutes } from './routes/checkins/routes.ts';
 import { coupleRoutes } from './routes/couples/routes.ts';
 import { loadCrisisResources } from './routes/crisis/resources.ts';
 import { crisisRoutes } from './routes/crisis/routes.ts';
+import { exportRoutes } from './routes/export/routes.ts';
 import { goodMomentRoutes } from './routes/good-moments/routes.ts';
 import { healthRoutes } from './routes/health/routes.ts';
 import { letterRoutes } from './routes/letters/routes.ts';
@@ -178,6 +179,7 @@ export async function buildApp(
     agreementRoutes,
     messageRoutes,
     auditRoutes,
+    exportRoutes,
     slotRoutes,
     requestRoutes,
     coupleRoutes,

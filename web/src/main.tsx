@@ -26,6 +26,7 @@ const TherapistSchedule = lazy(() => import('./routes/schedule/TherapistSchedule
 const LetterEditor = lazy(() => import('./routes/letters/LetterEditor'));
 const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings'));
 const WhoHasSeen = lazy(() => import('./routes/settings/WhoHasSeen'));
+const Export = lazy(() => import('./routes/settings/Export'));
 
 const router = createBrowserRouter([
   {
@@ -50,6 +51,7 @@ const router = createBrowserRouter([
           { path: '/letters/:id', element: <LetterEditor /> },
           { path: '/settings/notifications', element: <NotificationSettings /> },
           { path: '/settings/privacy/audit', element: <WhoHasSeen /> },
+          { path: '/settings/privacy/export', element: <Export /> },
           { path: '*', element: <NotFound /> },
         ],
       },

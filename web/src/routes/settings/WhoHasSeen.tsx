@@ -117,7 +117,13 @@ function WhoHasSeen({ user }: { user: User }) {
     if (after > before) setFocusFrom(before);
   }
 
-  const intro =
+  const exportLink = (
+    <p>
+      You can also <Link to="/settings/privacy/export">export your data</Link>: a copy of everything
+      you wrote in Attune, to keep.
+    </p>
+  );
+  const about =
     user.role === 'client' ? (
       <p className="lead">
         Each time your therapist opens something of yours — your check-ins, the records you shared,
@@ -135,6 +141,12 @@ function WhoHasSeen({ user }: { user: User }) {
         </p>
       </>
     );
+  const intro = (
+    <>
+      {about}
+      {exportLink}
+    </>
+  );
 
   // Names wait for the relationships, so a therapist's name never changes while being read.
   if (audit.isPending || relationships.isPending) {
