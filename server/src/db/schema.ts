@@ -32,8 +32,28 @@ export const users = pgTable(
     role: text('role', { enum: ['client', 'therapist'] }).notNull(),
     ...timestamps,
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The TOTP secret (base32), set at enrolment; sign-in asks for codes once confirmed. */
+    totpSecret: text('totp_secret'),
+    totpConfirmedAt: timestamp('totp_confirmed_at', { withTimezone: true }),
+    /** The last time step a code was accepted for: a code works once. */
+    totpLastStep: integer('totp_last_step'),
   },
   (t) => [check('users_role_check', sql`${t.role} in ('client', 'therapist')`)],
+);
+
+/** Two-factor recovery codes: only their hashes, each usable once. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
 );
 
 /** Sign-in sessions. The id is the SHA-256 of the cookie token; the token itself is never stored. */
