@@ -1,0 +1,297 @@
+/**
+ * The route table of the authorization matrix (authz-matrix.test.ts): how each route of the
+ * running app is exercised. Routes come from the app itself (an onRoute hook), never from this
+ * file, so a new route is covered, or the matrix fails and names it, until it is placed here.
+ *
+ * - A route with path parameters is *object-scoped*: each parameter is filled with an id of the
+ *   client A's (or their therapist T's) world, looked up by the path up to the parameter in
+ *   PARAMS. Strangers (another client B, an unconnected therapist U) must get 404.
+ * - A route without path parameters must be listed in PUBLIC, STREAMS or SELF_SCOPED.
+ */
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type RouteKey = `${Method} ${string}`;
+export type Actor = 'signed out' | 'B' | 'U' | 'C';
+export type Member = 'A' | 'T';
+
+/** The ids of A's world that path parameters may name (filled in by the test's world). */
+export type IdName =
+  | 'relationship'
+  | 'pastAppointment'
+  | 'futureAppointment'
+  | 'checkin'
+  | 'privateRupture'
+  | 'sharedRupture'
+  | 'repair'
+  | 'letter'
+  | 'part'
+  | 'goodMoment'
+  | 'agendaItem'
+  | 'messageFromA'
+  | 'messageFromT'
+  | 'slot'
+  | 'timeOff'
+  | 'openTime'
+  | 'request'
+  | 'couple'
+  | 'usedInviteCode';
+
+/**
+ * Path parameters, keyed by the path up to and including the parameter. Each maps variant labels
+ * to ids: a route is exercised once per variant (all combinations when it has several params).
+ */
+export const PARAMS: Record<string, Record<string, IdName>> = {
+  '/api/relationships/:id': { 'A–T relationship': 'relationship' },
+  '/api/appointments/:id': { past: 'pastAppointment', future: 'futureAppointment' },
+  '/api/checkins/:id': { 'A’s check-in': 'checkin' },
+  '/api/ruptures/:id': { private: 'privateRupture', shared: 'sharedRupture' },
+  '/api/repairs/:id': { 'repair of the shared rupture': 'repair' },
+  '/api/letters/:id': { 'A’s draft': 'letter' },
+  '/api/parts/:id': { 'A’s part': 'part' },
+  '/api/good-moments/:id': { 'A’s good moment': 'goodMoment' },
+  '/api/agenda-items/:id': { 'A’s agenda item': 'agendaItem' },
+  '/api/messages/:id': { 'from A (urgent)': 'messageFromA', 'from T': 'messageFromT' },
+  '/api/slots/:id': { 'T’s slot with A': 'slot' },
+  '/api/time-off/:id': { 'T’s time off': 'timeOff' },
+  '/api/open-times/:id': { 'T’s open time': 'openTime' },
+  '/api/appointment-requests/:id': { 'A’s open request': 'request' },
+  '/api/couples/:id': { 'A and C with T (both consented)': 'couple' },
+  '/api/invites/:code': { 'the code T already used': 'usedInviteCode' },
+};
+
+/**
+ * Routes anyone may call signed out. They are still called signed out by the matrix: never 5xx,
+ * never any of A's data.
+ */
+export const PUBLIC: Partial<Record<RouteKey, string>> = {
+  'GET /api/health': 'liveness probe for load balancers; says only {status}',
+  'GET /api/crisis-resources':
+    'crisis lines must reach people who are not (or cannot get) signed in',
+  'POST /api/auth/register': 'making an account is how one signs in the first time',
+  'POST /api/auth/login': 'signing in',
+  'POST /api/auth/logout': 'ends the caller’s own session; signed out it is a harmless no-op',
+  'GET /api/openapi.json': 'the public API description (API.md); no data',
+  'GET /api/calendar.ics':
+    'the calendar feed is read by calendar apps without cookies: the secret ?token= is the credential (tested in calendar.test.ts)',
+  'GET /api/operator/outbox':
+    'for the instance operator with a Bearer token from ATTUNE_OPERATOR_TOKEN_FILE, not a session; without that file it is 404',
+};
+
+/** Routes that never end (server-sent events): only the signed-out 401 is checked. */
+export const STREAMS: Partial<Record<RouteKey, string>> = {
+  'GET /api/events':
+    'text/event-stream scoped to the caller’s own user id; an inject would never end. Its events carry ids only (notifications tests)',
+};
+
+/**
+ * Signed-in routes without path parameters: they act on the caller's own data, so a stranger may
+ * get 2xx — but the answer must hold none of A's world, and whatever it writes must touch none
+ * of A's rows (checked by a database snapshot).
+ */
+export const SELF_SCOPED: Partial<Record<RouteKey, string>> = {
+  'GET /api/me': 'the caller',
+  'GET /api/notifications':
+    'the caller’s notices (probed with ?relationshipId= of A’s relationship)',
+  'POST /api/notifications/seen': 'marks the caller’s notices (probed with A’s relationshipId)',
+  'GET /api/me/notification-settings': 'the caller’s settings',
+  'PUT /api/me/notification-settings': 'the caller’s settings',
+  'POST /api/relationships': 'a client records their own relationship',
+  'GET /api/relationships': 'the relationships the caller belongs to',
+  'GET /api/caseload': 'the therapist’s own caseload (404 for clients)',
+  'POST /api/parts': 'the client’s own parts',
+  'GET /api/parts': 'the client’s own parts',
+  'GET /api/me/audit': 'who read or changed the caller’s data',
+  'POST /api/time-off':
+    'the therapist’s own time off (probed over A’s appointments: they must stay)',
+  'GET /api/time-off': 'the therapist’s own time off',
+  'POST /api/open-times': 'the therapist’s own open times',
+  'GET /api/open-times': 'the therapist’s own open times',
+  'POST /api/couples': 'joins two of the caller’s relationships (probed with A’s and C’s: 404)',
+  'GET /api/couples': 'the caller’s couples',
+  'GET /api/me/calendar-token': 'the caller’s feed token',
+  'POST /api/me/calendar-token': 'renews the caller’s feed token',
+  'GET /api/me/schedule': 'the therapist’s own week (404 for clients)',
+  'GET /api/me/export': 'the caller’s own data as one JSON document',
+  'GET /api/me/export/checkins.csv': 'the caller’s own check-ins as CSV',
+};
+
+/**
+ * What B and U get instead of 404 on an object-scoped route, with why. Keyed by route (all
+ * variants) and the actor. Only statuses that say nothing about A's objects belong here.
+ */
+export const DENIAL_EXCEPTIONS: Partial<
+  Record<`${'B' | 'U' | 'C'} ${RouteKey}`, [number, string]>
+> = {};
+
+/**
+ * C is T's other client and A's partner in a couple: on these routes C is a member by design, so
+ * the stranger checks do not apply (couples.test.ts covers them).
+ */
+export const C_IS_A_PARTNER: Partial<Record<RouteKey, string>> = {
+  'POST /api/couples/:id/consent': 'C consents to the couple C is a partner in',
+  'DELETE /api/couples/:id': 'C may leave the couple C is a partner in',
+};
+
+/**
+ * Routes that validate their body or query before looking the object up, so a stranger with a
+ * body that is valid for A's object can still get 400 (never with A's data). Keyed by route.
+ */
+export const VALIDATES_BEFORE_AUTHORIZING: Partial<Record<RouteKey, string>> = {};
+
+/**
+ * The members' GET sweep: every GET answers 2xx for A and T except these 404s by design, keyed
+ * `${member} ${route}` (all variants) or `${member} ${route} [${variant}]`.
+ */
+export const MEMBER_404: Record<string, string> = {
+  'A GET /api/caseload': 'a therapist’s caseload; clients have none',
+  'A GET /api/me/schedule': 'the therapist’s week; clients have none',
+  'A GET /api/open-times': 'the therapist’s own open times (A reads them per relationship)',
+  'A GET /api/time-off': 'the therapist’s own time off (A reads it per relationship)',
+  'T GET /api/parts': 'parts are the client’s own',
+  'T GET /api/relationships/:id/agenda': 'the agenda is the client’s own notes',
+  'T GET /api/relationships/:id/good-moments': 'good moments are the client’s own',
+  'T GET /api/relationships/:id/letters': 'letters are the client’s until sent as a message',
+  'T GET /api/letters/:id': 'a draft letter is the client’s until sent as a message',
+  'T GET /api/letters/:id/export': 'a draft letter is the client’s until sent as a message',
+  'T GET /api/relationships/:id/open-times': 'the client’s view of the therapist’s open times',
+  'T GET /api/ruptures/:id [private]': 'a private rupture is the client’s alone',
+  'T GET /api/ruptures/:id/preview': 'the client’s preview of what sharing would show',
+};
+
+/** Query strings a route needs (or is probed with), by route. */
+export const QUERIES: Partial<Record<RouteKey, (id: (name: IdName) => string) => string>> = {
+  'GET /api/letters/:id/export': () => 'format=md',
+  'GET /api/notifications': (id) => `relationshipId=${id('relationship')}`,
+  'GET /api/calendar.ics': () => 'token=not-a-token',
+};
+
+export type RouteCase = {
+  key: RouteKey;
+  method: Method;
+  path: string;
+  kind: 'public' | 'stream' | 'self' | 'object';
+  /** The variant's label ('' when the route has no path parameters). */
+  variant: string;
+  /** The concrete URL (path with ids, and query) for a world. */
+  url(id: (name: IdName) => string): string;
+  /** The ids put in the path: these may appear in an answer. */
+  pathIds(id: (name: IdName) => string): string[];
+};
+
+export type Recorded = { method: string | string[]; url: string };
+
+const METHODS = new Set<string>(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** The routes of the app as `METHOD path`, HEAD left out when its GET exists (same handler). */
+export function routeKeys(recorded: Recorded[]): { keys: RouteKey[]; problems: string[] } {
+  const all = new Set<string>();
+  for (const route of recorded) {
+    for (const method of [route.method].flat()) all.add(`${method} ${route.url}`);
+  }
+  const keys: RouteKey[] = [];
+  const problems: string[] = [];
+  for (const entry of all) {
+    const [method = '', path = ''] = entry.split(' ');
+    if (method === 'HEAD' && all.has(`GET ${path}`)) continue;
+    if (method === 'OPTIONS' && path === '*') continue;
+    if (!METHODS.has(method)) {
+      problems.push(`${entry}: a method the matrix does not know`);
+      continue;
+    }
+    keys.push(entry as RouteKey);
+  }
+  return { keys: keys.sort(), problems };
+}
+
+function cartesian(lists: [string, string, IdName][][]): [string, string, IdName][][] {
+  return lists.reduce<[string, string, IdName][][]>(
+    (combos, list) => combos.flatMap((combo) => list.map((item) => [...combo, item])),
+    [[]],
+  );
+}
+
+/** One case per route and variant; anything unplaced is a problem (the matrix fails on it). */
+export function casesOf(keys: RouteKey[]): { cases: RouteCase[]; problems: string[] } {
+  const cases: RouteCase[] = [];
+  const problems: string[] = [];
+  const listed = (key: RouteKey) =>
+    [PUBLIC[key], STREAMS[key], SELF_SCOPED[key]].filter((v) => v !== undefined).length;
+  for (const key of keys) {
+    const [method, path] = key.split(' ') as [Method, string];
+    const segments = path.split('/');
+    const params: [string, string, IdName][][] = [];
+    segments.forEach((segment, i) => {
+      if (!segment.startsWith(':')) return;
+      const prefix = segments.slice(0, i + 1).join('/');
+      const variants = PARAMS[prefix];
+      if (!variants) {
+        problems.push(`${key}: no id for ${segment} (add '${prefix}' to PARAMS)`);
+        return;
+      }
+      params.push(Object.entries(variants).map(([label, name]) => [segment, label, name]));
+    });
+    if (listed(key) > 1) problems.push(`${key}: listed in more than one of PUBLIC/STREAMS/SELF`);
+    const kind: RouteCase['kind'] = PUBLIC[key]
+      ? 'public'
+      : STREAMS[key]
+        ? 'stream'
+        : SELF_SCOPED[key]
+          ? 'self'
+          : 'object';
+    const hasParams = segments.some((s) => s.startsWith(':'));
+    if (kind === 'object' && !hasParams) {
+      problems.push(`${key}: no path parameter; list it in PUBLIC, STREAMS or SELF_SCOPED`);
+      continue;
+    }
+    if (kind === 'self' && hasParams) problems.push(`${key}: SELF_SCOPED but has path params`);
+    for (const combo of cartesian(params)) {
+      const query = QUERIES[key];
+      const fill = (id: (name: IdName) => string) => {
+        let filled = path;
+        for (const [segment, , name] of combo) {
+          filled = filled.replace(segment, encodeURIComponent(id(name)));
+        }
+        const q = query?.(id);
+        return q ? `${filled}?${q}` : filled;
+      };
+      cases.push({
+        key,
+        method,
+        path,
+        kind,
+        variant: combo.map(([, label]) => label).join(', '),
+        url: fill,
+        pathIds: (id) => combo.map(([, , name]) => id(name)),
+      });
+    }
+  }
+  // Entries for routes that no longer exist make the tables lie: they fail too.
+  const known = new Set<string>(keys);
+  for (const table of [
+    PUBLIC,
+    STREAMS,
+    SELF_SCOPED,
+    VALIDATES_BEFORE_AUTHORIZING,
+    QUERIES,
+    C_IS_A_PARTNER,
+  ]) {
+    for (const key of Object.keys(table)) {
+      if (!known.has(key)) problems.push(`${key}: in a table but not a route of the app`);
+    }
+  }
+  for (const key of Object.keys(DENIAL_EXCEPTIONS)) {
+    if (!known.has(key.slice(2))) problems.push(`${key}: in DENIAL_EXCEPTIONS but not a route`);
+  }
+  const prefixes = new Set(
+    keys.flatMap((key) => {
+      const segments = key.split(' ')[1]?.split('/') ?? [];
+      return segments.flatMap((s, i) =>
+        s.startsWith(':') ? [segments.slice(0, i + 1).join('/')] : [],
+      );
+    }),
+  );
+  for (const prefix of Object.keys(PARAMS)) {
+    if (!prefixes.has(prefix)) problems.push(`PARAMS['${prefix}']: no route has this parameter`);
+  }
+  return { cases, problems };
+}
