@@ -43,6 +43,7 @@ import { relationshipRoutes } from './routes/relationships/routes.ts';
 import { requestRoutes } from './routes/requests/routes.ts';
 import { ruptureRoutes } from './routes/ruptures/routes.ts';
 import { scheduleRoutes } from './routes/schedule/routes.ts';
+import { securityRoutes } from './routes/security/routes.ts';
 import { slotRoutes } from './routes/slots/routes.ts';
 import { AuditLog } from './services/audit.ts';
 import { RelationshipCache } from './services/relationship-cache.ts';
@@ -185,6 +186,7 @@ export async function buildApp(
     coupleRoutes,
     calendarRoutes,
     scheduleRoutes,
+    securityRoutes,
   ]) {
     await app.register(routes, { services });
   }

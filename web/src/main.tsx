@@ -27,6 +27,7 @@ const LetterEditor = lazy(() => import('./routes/letters/LetterEditor'));
 const NotificationSettings = lazy(() => import('./routes/settings/NotificationSettings'));
 const WhoHasSeen = lazy(() => import('./routes/settings/WhoHasSeen'));
 const Export = lazy(() => import('./routes/settings/Export'));
+const Security = lazy(() => import('./routes/settings/Security'));
 
 const router = createBrowserRouter([
   {
@@ -52,6 +53,7 @@ const router = createBrowserRouter([
           { path: '/settings/notifications', element: <NotificationSettings /> },
           { path: '/settings/privacy/audit', element: <WhoHasSeen /> },
           { path: '/settings/privacy/export', element: <Export /> },
+          { path: '/settings/security', element: <Security /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -312,6 +312,10 @@ async function buildWorld(): Promise<World> {
     ).id,
   };
 
+  const signIns = await A.request({ method: 'GET', url: '/api/me/sessions' });
+  const signIn = signIns.json<{ items: { id: string }[] }>().items[0]?.id;
+  if (!signIn) throw new Error('A has no sign-in to list');
+
   const ids: Record<IdName, string> = {
     relationship: rel,
     pastAppointment: past.id,
@@ -332,6 +336,7 @@ async function buildWorld(): Promise<World> {
     request: request.id,
     couple: couple.id,
     usedInviteCode: code,
+    signIn,
   };
   const people = { A, T, C };
   const needles: Record<string, string> = {

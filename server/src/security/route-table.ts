@@ -34,7 +34,8 @@ export type IdName =
   | 'openTime'
   | 'request'
   | 'couple'
-  | 'usedInviteCode';
+  | 'usedInviteCode'
+  | 'signIn';
 
 /**
  * Path parameters, keyed by the path up to and including the parameter. Each maps variant labels
@@ -57,6 +58,7 @@ export const PARAMS: Record<string, Record<string, IdName>> = {
   '/api/appointment-requests/:id': { 'A’s open request': 'request' },
   '/api/couples/:id': { 'A and C with T (both consented)': 'couple' },
   '/api/invites/:code': { 'the code T already used': 'usedInviteCode' },
+  '/api/me/sessions/:id': { 'A’s sign-in': 'signIn' },
 };
 
 /**
@@ -113,6 +115,14 @@ export const SELF_SCOPED: Partial<Record<RouteKey, string>> = {
   'GET /api/me/schedule': 'the therapist’s own week (404 for clients)',
   'GET /api/me/export': 'the caller’s own data as one JSON document',
   'GET /api/me/export/checkins.csv': 'the caller’s own check-ins as CSV',
+  'GET /api/me/totp': 'whether the caller has two-factor sign-in',
+  'POST /api/me/totp': 'starts the caller’s own two-factor enrolment',
+  'POST /api/me/totp/confirm': 'confirms the caller’s own enrolment',
+  'DELETE /api/me/totp': 'turns off the caller’s own two-factor sign-in (needs their password)',
+  'PUT /api/me/password': 'the caller’s own password (needs the current one)',
+  'PUT /api/me/email': 'the caller’s own email (needs their password)',
+  'GET /api/me/sessions': 'the caller’s own sign-ins',
+  'POST /api/me/sessions/sign-out-everywhere': 'ends the caller’s own other sign-ins',
 };
 
 /**

@@ -81,6 +81,9 @@ function SignedInNav({ displayName, role }: { displayName: string; role: Role })
           <li>
             <NavLink to="/settings/privacy/audit">Who has seen my records</NavLink>
           </li>
+          <li>
+            <NavLink to="/settings/security">Security</NavLink>
+          </li>
         </ul>
       </nav>
       <div className="account">

@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { users } from '../../db/schema.ts';
 import { buildClient, buildTherapist, sessionCookieOf, uniqueEmail } from '../../test/factories.ts';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 
@@ -253,6 +256,28 @@ describe('POST /api/auth/login', () => {
     // Other accounts are not affected.
     const avery = await buildTherapist(t.app);
     expect((await login({ email: avery.email, password: avery.password })).statusCode).toBe(200);
+  });
+
+  it('with two-factor on, asks for a code after the right password and takes a valid one', async () => {
+    const robin = await buildClient(t.app);
+    const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const step = Math.floor(Date.now() / 30_000);
+    await t.services.db
+      .update(users)
+      .set({ totpSecret: secret, totpConfirmedAt: new Date(), totpLastStep: step - 2 })
+      .where(eq(users.id, robin.id));
+    const wrongPassword = await login({ email: robin.email, password: 'not the password at all' });
+    expect(wrongPassword.json().error.code).toBe('invalid_credentials');
+    const required = await login({ email: robin.email, password: robin.password });
+    expect(required.statusCode).toBe(401);
+    expect(required.json().error.code).toBe('totp_required');
+    expect(required.headers['set-cookie']).toBeUndefined();
+    const wrong = await login({ email: robin.email, password: robin.password, totp: '12345' });
+    expect(wrong.json().error.code).toBe('totp_invalid');
+    const code = await generate({ secret });
+    const ok = await login({ email: robin.email, password: robin.password, totp: code });
+    expect(ok.statusCode).toBe(200);
+    expect((await me(sessionCookieOf(ok.headers['set-cookie']))).statusCode).toBe(200);
   });
 });
 

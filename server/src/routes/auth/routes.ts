@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords.ts';
+import { useSecondFactor } from '../../auth/totp.ts';
 import { users } from '../../db/schema.ts';
 import { AppError, conflict, invalidInput, tooManyRequests } from '../../errors.ts';
 import { clearSessionCookie, requireUser, setSessionCookie, signedIn } from '../../plugins/auth.ts';
@@ -11,6 +12,18 @@ import { EmptyBody, LoginBody, RegisterBody, UserResponse } from './schema.ts';
 
 const invalidCredentials = () =>
   new AppError(401, 'invalid_credentials', "That email and password don't match an account.");
+const totpRequired = () =>
+  new AppError(
+    401,
+    'totp_required',
+    'Please enter the 6-digit code from your authenticator app, or a recovery code.',
+  );
+const totpInvalid = () =>
+  new AppError(
+    401,
+    'totp_invalid',
+    "That code didn't work. Codes change every 30 seconds and work once; please try the newest one.",
+  );
 
 export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -55,7 +68,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     '/api/auth/login',
     { schema: { tags: ['accounts'], body: LoginBody, response: { 200: UserResponse } } },
     async (request, reply) => {
-      const { email, password } = request.body;
+      const { email, password, totp } = request.body;
       const wait = await throttle.retryAfter(email, request.ip);
       if (wait > 0) throw tooManyRequests(wait);
       const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
@@ -63,6 +76,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       if (!user || !ok) {
         await throttle.recordFailure(email, request.ip);
         throw invalidCredentials();
+      }
+      if (user.totpConfirmedAt) {
+        // Not a failure: the password was right. The throttle stays as it is until the code is.
+        if (!totp) throw totpRequired();
+        if (!(await useSecondFactor(db, user, totp))) {
+          await throttle.recordFailure(email, request.ip);
+          throw totpInvalid();
+        }
       }
       await throttle.recordSuccess(email);
       if (request.auth) await sessions.revoke(request.auth.sessionId);

@@ -34,7 +34,8 @@ export type RegisterBody = z.infer<typeof RegisterBody>;
 export const LoginBody = z.strictObject({
   email: Email,
   password: z.string().min(1, 'Please enter your password.').max(1024),
-  totp: z.string().trim().max(16).optional(),
+  /** Once two-factor sign-in is on: a 6-digit authenticator code or a recovery code. */
+  totp: z.string().trim().max(40, 'Please use at most 40 characters.').optional(),
 });
 export type LoginBody = z.infer<typeof LoginBody>;
 

@@ -19,6 +19,9 @@ function waitInWords(seconds: number): string {
 }
 
 function describe(error: ApiError): string | null {
+  if (error.code === 'totp_invalid') {
+    return "That code didn't work. Codes change every 30 seconds and each works once — please try the newest one, or a recovery code.";
+  }
   if (
     error.code === 'invalid_credentials' ||
     (error.status === 401 && error.code !== 'totp_required')
@@ -32,7 +35,7 @@ function describe(error: ApiError): string | null {
       : `Too many tries — please wait a few minutes and try again. Signing in opens again in ${waitInWords(wait)}.`;
   }
   if (error.code === 'totp_required') {
-    return 'Please enter the 6-digit code from your authenticator app to finish signing in.';
+    return 'Please enter the 6-digit code from your authenticator app, or a recovery code, to finish signing in.';
   }
   return null;
 }
@@ -53,6 +56,8 @@ export default function SignIn() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [needsCode, setNeedsCode] = useState(false);
+  // Recovery codes have letters: the phone keyboard follows which kind of code is being typed.
+  const [recoveryMode, setRecoveryMode] = useState(false);
   const submit = useSubmit<User>({ describe });
 
   const checks = useFormChecks(formRef);
@@ -70,7 +75,7 @@ export default function SignIn() {
     if (result.ok) {
       queryClient.setQueryData(meQueryKey, result.value);
       await navigate(state?.from ?? '/', { replace: true });
-    } else if (result.error.code === 'totp_required') {
+    } else if (result.error.code === 'totp_required' || result.error.code === 'totp_invalid') {
       setNeedsCode(true);
     } else {
       checks.focusFirstInvalid();
@@ -130,9 +135,9 @@ export default function SignIn() {
         {needsCode ? (
           <TextInput
             label="Code from your authenticator app"
-            description="The 6 digits your app shows for Attune right now."
+            description="The 6-digit code from your authenticator app, or a recovery code."
             name="totp"
-            inputMode="numeric"
+            inputMode={recoveryMode ? 'text' : 'numeric'}
             autoComplete="one-time-code"
             // It appears because the server asked for it: take the person straight there.
             autoFocus
@@ -144,6 +149,11 @@ export default function SignIn() {
             }}
             validate={checks.show(codeRule)}
           />
+        ) : null}
+        {needsCode ? (
+          <Button className="button button-quiet" onPress={() => setRecoveryMode((on) => !on)}>
+            {recoveryMode ? 'Use a code from my app' : 'Use a recovery code instead'}
+          </Button>
         ) : null}
         <Button type="submit" className="button button-primary">
           {submit.pending ? 'Signing in…' : 'Sign in'}
