@@ -7,6 +7,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['core/**/*.test.ts', 'server/**/*.test.ts', 'web/**/*.test.ts'],
+          // A random encryption key for the process: the database seals clinical text with it.
+          setupFiles: ['server/src/test/setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

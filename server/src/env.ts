@@ -38,6 +38,7 @@ const EnvSchema = z.object({
     .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })
     .optional(),
   ATTUNE_OPERATOR_TOKEN_FILE: z.string().min(1).optional(),
+  ATTUNE_SECRET_KEY_FILE: z.string().min(1).optional(),
 });
 
 export type Env = {
@@ -62,6 +63,11 @@ export type Env = {
   publicUrl: string;
   /** A file holding the instance operator's token (the outbox view); undefined: no operator view. */
   operatorTokenFile: string | undefined;
+  /**
+   * The file of keys that seal clinical text (server/src/crypto/keys.ts); undefined: secret.key
+   * in the data directory, made on first start.
+   */
+  secretKeyFile: string | undefined;
 };
 
 export class EnvError extends Error {}
@@ -99,5 +105,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     mailFrom: e.SMTP_FROM ?? `Attune <attune@${new URL(publicUrl).hostname}>`,
     publicUrl,
     operatorTokenFile: e.ATTUNE_OPERATOR_TOKEN_FILE,
+    secretKeyFile:
+      e.ATTUNE_SECRET_KEY_FILE === undefined ? undefined : path.resolve(e.ATTUNE_SECRET_KEY_FILE),
   };
 }

@@ -1,4 +1,7 @@
 import { buildApp } from './app.ts';
+import { installKeyring } from './crypto/cipher.ts';
+import { loadKeys } from './crypto/keys.ts';
+import { KeyMismatchError, prepareKeys } from './crypto/reseal.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { type DataDirLock, DataDirLockedError, lockDataDir } from './db/lock.ts';
 import { EnvError, readEnv } from './env.ts';
@@ -11,12 +14,29 @@ async function main(): Promise<void> {
   if (!env.databaseUrl) lock = lockDataDir(env.dataDir);
   let database: Database | undefined;
   try {
+    // The key before the database: every clinical text goes through it (crypto/cipher.ts).
+    const keys = loadKeys(env);
+    installKeyring(keys.keyring);
     database = await openDatabase({
       databaseUrl: env.databaseUrl,
       dataDir: env.dataDir,
       poolSize: env.databasePoolSize,
     });
+    const { sealed } = await prepareKeys(database.db, keys.keyring);
     const { app } = await buildApp(env, database, { logger: { level: env.logLevel } });
+    if (keys.created) {
+      app.log.warn(
+        { keyFile: keys.path },
+        'Made a new encryption key for what people write. Back this file up, apart from the database: without it the text cannot be read.',
+      );
+    }
+    if (keys.loosePermissions) {
+      app.log.warn(
+        { keyFile: keys.path },
+        'The encryption key file can be read by other users of this machine: chmod 600 it.',
+      );
+    }
+    if (sealed > 0) app.log.info({ rows: sealed }, 'sealed text written before encryption');
     // Scheduled reminders (pg-boss); stopped with the app. Tests sweep directly instead.
     await app.notifications.jobs.start();
     let closing = false;
@@ -53,7 +73,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof EnvError || error instanceof DataDirLockedError) {
+  if (
+    error instanceof EnvError ||
+    error instanceof DataDirLockedError ||
+    error instanceof KeyMismatchError
+  ) {
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }

@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -14,8 +15,48 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { seal, unseal } from '../crypto/cipher.ts';
 
 /** The one Drizzle schema. Migrations in ./migrations are generated from it by drizzle-kit. */
+
+/** The sealed columns, as "table.column" (what keys:rotate reseals). */
+export const SEALED_COLUMNS = new Set<string>();
+
+/**
+ * A text column that can hold clinical content: sealed with AES-256-GCM on its way to the
+ * database and opened on its way back (server/src/crypto/cipher.ts), so the database's files,
+ * its backups and a pg_dump hold none of it in plain. `column` ("table.column") is bound into
+ * each value. Such a column can be stored, returned and tested for null, never compared,
+ * searched or sorted in SQL: that is done in the application, after opening.
+ */
+export const sealedText = (column: string) => {
+  SEALED_COLUMNS.add(column);
+  return customType<{ data: string; driverData: string }>({
+    dataType: () => 'text',
+    toDriver: (value) => seal(column, value),
+    fromDriver: (value) => unseal(column, value),
+  });
+};
+
+/** A JSON value kept as sealed text, like sealedText. */
+export const sealedJson = <T>(column: string) => {
+  SEALED_COLUMNS.add(column);
+  return customType<{ data: T; driverData: string }>({
+    dataType: () => 'text',
+    toDriver: (value) => seal(column, JSON.stringify(value)),
+    fromDriver: (value) => JSON.parse(unseal(column, value)) as T,
+  });
+};
+
+/**
+ * The keys text in this database was sealed with, by id (server/src/crypto/keys.ts). A start
+ * with a key file that lacks one of them stops with a clear error, rather than writing text
+ * under a new key beside text nobody could read.
+ */
+export const dataKeys = pgTable('data_keys', {
+  id: text('id').primaryKey(),
+  addedAt: timestamp('added_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -223,7 +264,7 @@ export const timeOff = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
-    note: text('note'),
+    note: sealedText('time_off.note')('note'),
     ...timestamps,
   },
   (t) => [index('time_off_therapist_idx').on(t.therapistId, t.startsAt)],
@@ -255,10 +296,10 @@ export const appointmentRequests = pgTable(
       .notNull()
       .references(() => relationships.id, { onDelete: 'cascade' }),
     options: jsonb('options').$type<{ startsAt: string; durationMinutes: number }[]>().notNull(),
-    note: text('note'),
+    note: sealedText('appointment_requests.note')('note'),
     openTimeId: uuid('open_time_id').references(() => openTimes.id, { onDelete: 'set null' }),
     status: text('status', { enum: ['open', 'accepted', 'declined', 'withdrawn'] }).notNull(),
-    responseNote: text('response_note'),
+    responseNote: sealedText('appointment_requests.response_note')('response_note'),
     appointmentId: uuid('appointment_id').references(() => appointments.id, {
       onDelete: 'set null',
     }),
@@ -333,7 +374,7 @@ export const checkins = pgTable(
     overall: integer('overall').notNull(),
     tension: integer('tension').notNull(),
     resolved: integer('resolved'),
-    note: text('note'),
+    note: sealedText('checkins.note')('note'),
     shared: boolean('shared').notNull(),
     ...timestamps,
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -387,8 +428,8 @@ export const parts = pgTable(
     clientId: uuid('client_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    name: text('name').notNull(),
-    description: text('description'),
+    name: sealedText('parts.name')('name').notNull(),
+    description: sealedText('parts.description')('description'),
     ...timestamps,
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -406,19 +447,19 @@ export const ruptures = pgTable(
     relationshipId: uuid('relationship_id')
       .notNull()
       .references(() => relationships.id, { onDelete: 'cascade' }),
-    title: text('title').notNull(),
+    title: sealedText('ruptures.title')('title').notNull(),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
-    whatHappened: text('what_happened').notNull(),
-    myExperience: text('my_experience'),
-    theirSide: text('their_side'),
-    echoes: text('echoes'),
+    whatHappened: sealedText('ruptures.what_happened')('what_happened').notNull(),
+    myExperience: sealedText('ruptures.my_experience')('my_experience'),
+    theirSide: sealedText('ruptures.their_side')('their_side'),
+    echoes: sealedText('ruptures.echoes')('echoes'),
     /** "What I need": the last question of the flow. */
-    needs: text('needs'),
+    needs: sealedText('ruptures.needs')('needs'),
     kind: text('kind', { enum: RUPTURE_KINDS }),
     intensity: integer('intensity').notNull(),
     status: text('status', { enum: RUPTURE_STATUSES }).notNull(),
     visibility: text('visibility', { enum: ['private', 'shared'] }).notNull(),
-    reflection: text('reflection'),
+    reflection: sealedText('ruptures.reflection')('reflection'),
     /** The marker it was written from, when it was: its kind and appointment. */
     markerKind: text('marker_kind'),
     appointmentId: uuid('appointment_id').references(() => appointments.id, {
@@ -486,7 +527,7 @@ export const repairs = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull(),
     kind: text('kind', { enum: REPAIR_KINDS }).notNull(),
     by: text('by', { enum: ['client', 'therapist'] }).notNull(),
-    note: text('note'),
+    note: sealedText('repairs.note')('note'),
     /** The client's answers: did I feel heard (0–4), was my therapist defensive (0–4). */
     feltHeard: integer('felt_heard'),
     defensiveness: integer('defensiveness'),
@@ -511,8 +552,8 @@ export const letters = pgTable(
       .notNull()
       .references(() => relationships.id, { onDelete: 'cascade' }),
     ruptureId: uuid('rupture_id').references(() => ruptures.id, { onDelete: 'set null' }),
-    title: text('title').notNull(),
-    body: text('body').notNull(),
+    title: sealedText('letters.title')('title').notNull(),
+    body: sealedText('letters.body')('body').notNull(),
     revision: integer('revision').notNull().default(1),
     /** Set when sent as a message (the messages issue). */
     sentAt: timestamp('sent_at', { withTimezone: true }),
@@ -531,7 +572,7 @@ export const goodMoments = pgTable(
       .notNull()
       .references(() => relationships.id, { onDelete: 'cascade' }),
     at: timestamp('at', { withTimezone: true }).notNull(),
-    text: text('text').notNull(),
+    text: sealedText('good_moments.text')('text').notNull(),
     ...timestamps,
   },
   (t) => [index('good_moments_relationship_at_idx').on(t.relationshipId, t.at)],
@@ -545,7 +586,7 @@ export const agendaItems = pgTable(
     relationshipId: uuid('relationship_id')
       .notNull()
       .references(() => relationships.id, { onDelete: 'cascade' }),
-    text: text('text').notNull(),
+    text: sealedText('agenda_items.text')('text').notNull(),
     ruptureId: uuid('rupture_id').references(() => ruptures.id, { onDelete: 'set null' }),
     done: boolean('done').notNull().default(false),
     doneAt: timestamp('done_at', { withTimezone: true }),
@@ -571,16 +612,16 @@ export const agreements = pgTable(
     authorRole: text('author_role', { enum: ['client', 'therapist'] }).notNull(),
     replyTimeHours: integer('reply_time_hours').notNull(),
     sessionFrequencyDays: integer('session_frequency_days'),
-    contact: text('contact').notNull(),
-    availability: text('availability').notNull(),
-    scheduling: text('scheduling').notNull(),
-    roomRules: text('room_rules').notNull(),
+    contact: sealedText('agreements.contact')('contact').notNull(),
+    availability: sealedText('agreements.availability')('availability').notNull(),
+    scheduling: sealedText('agreements.scheduling')('scheduling').notNull(),
+    roomRules: sealedText('agreements.room_rules')('room_rules').notNull(),
     /** Rules of the room, each saying whom it applies to: [{text, appliesTo}]. */
-    rules: jsonb('rules')
-      .$type<{ text: string; appliesTo: 'client' | 'therapist' | 'both' }[]>()
-      .notNull()
-      .default(sql`'[]'::jsonb`),
-    emergency: text('emergency').notNull(),
+    rules:
+      sealedJson<{ text: string; appliesTo: 'client' | 'therapist' | 'both' }[]>(
+        'agreements.rules',
+      )('rules').notNull(),
+    emergency: sealedText('agreements.emergency')('emergency').notNull(),
     ...timestamps,
   },
   (t) => [uniqueIndex('agreements_relationship_version_idx').on(t.relationshipId, t.version)],
@@ -619,19 +660,19 @@ export const messages = pgTable(
     kind: text('kind', { enum: ['message', 'call-request'] })
       .notNull()
       .default('message'),
-    body: text('body').notNull(),
+    body: sealedText('messages.body')('body').notNull(),
     urgent: boolean('urgent').notNull().default(false),
     /** Set when the message is a letter sent from the letters editor. */
     letterId: uuid('letter_id').references(() => letters.id, { onDelete: 'set null' }),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp('read_at', { withTimezone: true }),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),
-    acknowledgementNote: text('acknowledgement_note'),
+    acknowledgementNote: sealedText('messages.acknowledgement_note')('acknowledgement_note'),
     replyBy: timestamp('reply_by', { withTimezone: true }),
     replyDueAt: timestamp('reply_due_at', { withTimezone: true }),
     repliedAt: timestamp('replied_at', { withTimezone: true }),
     calledBackAt: timestamp('called_back_at', { withTimezone: true }),
-    callOutcome: text('call_outcome'),
+    callOutcome: sealedText('messages.call_outcome')('call_outcome'),
   },
   (t) => [
     index('messages_relationship_sent_idx').on(t.relationshipId, t.sentAt),

@@ -81,6 +81,7 @@ async function agreement(world: ConnectedWorld, version: number, createdAt: numb
     scheduling: 'Weekly.',
     roomRules: 'Shoes on.',
     emergency: 'Call 112.',
+    rules: [],
     createdAt: new Date(createdAt),
   });
   return id;

@@ -11,3 +11,11 @@ export function presentPart(p: typeof parts.$inferSelect, ruptureCount: number) 
     ruptureCount,
   };
 }
+
+/** The order of part names in lists: by their lower case, then as written (what was SQL's). */
+export function compareNames(a: string, b: string): number {
+  const lowerA = a.toLowerCase();
+  const lowerB = b.toLowerCase();
+  if (lowerA !== lowerB) return lowerA < lowerB ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { SessionUser } from '../../auth/sessions.ts';
 import { letters, ruptures } from '../../db/schema.ts';
@@ -162,8 +162,10 @@ export const letterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       }
 
       // Saving is optimistic: the update applies only to the revision it was made on (when the
-      // editor says which) and only when it changes something, in one statement; when it does
-      // not apply, the stored letter says why: the same already (harmless) or changed elsewhere.
+      // editor says which) and only when it changes something. Texts are sealed in the database,
+      // so they are compared here, and the update applies only to the revision compared with;
+      // when it does not apply, the stored letter says why: the same already (harmless) or
+      // changed elsewhere.
       let current: LetterRow | undefined = letter;
       for (let attempt = 0; current && attempt < 3; attempt++) {
         if (!changedSomething(current)) return { letter: presentLetter(current) };
@@ -176,13 +178,7 @@ export const letterRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
               revision: sql`${letters.revision} + 1`,
               updatedAt: new Date(),
             })
-            .where(
-              and(
-                eq(letters.id, current.id),
-                baseRevision === undefined ? undefined : eq(letters.revision, baseRevision),
-                differsSql(changes),
-              ),
-            )
+            .where(and(eq(letters.id, current.id), eq(letters.revision, current.revision)))
             .returning(),
         );
         if (updated) {
@@ -231,16 +227,5 @@ function differs(letter: LetterRow, changes: LetterChanges): boolean {
     (changes.title !== undefined && changes.title !== letter.title) ||
     (changes.body !== undefined && changes.body !== letter.body) ||
     (changes.ruptureId !== undefined && changes.ruptureId !== letter.ruptureId)
-  );
-}
-
-/** The same test in SQL, so that a save and its check are one atomic statement. */
-function differsSql(changes: LetterChanges): SQL | undefined {
-  return or(
-    changes.title === undefined ? undefined : ne(letters.title, changes.title),
-    changes.body === undefined ? undefined : ne(letters.body, changes.body),
-    changes.ruptureId === undefined
-      ? undefined
-      : sql`${letters.ruptureId} is distinct from ${changes.ruptureId}`,
   );
 }

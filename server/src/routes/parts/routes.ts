@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, ne, type SQL, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { SessionUser } from '../../auth/sessions.ts';
 import type { Db } from '../../db/client.ts';
@@ -7,7 +7,7 @@ import { parts, relationships, ruptureParts, ruptures } from '../../db/schema.ts
 import { conflict, invalidInput, notFound } from '../../errors.ts';
 import { requireUser, signedIn } from '../../plugins/auth.ts';
 import { isId } from '../../policies/relationship.ts';
-import { presentPart } from '../../presenters/part.ts';
+import { compareNames, presentPart } from '../../presenters/part.ts';
 import type { Services } from '../../services.ts';
 import { EmptyBody, IdParams } from '../relationships/schema.ts';
 import { CreatePartBody, Deleted, PartList, PartResponse, UpdatePartBody } from './schema.ts';
@@ -18,6 +18,9 @@ import { CreatePartBody, Deleted, PartList, PartResponse, UpdatePartBody } from 
  */
 
 type PartRow = typeof parts.$inferSelect;
+
+/** The advisory lock class of a client's part names (with the client's id hashed). */
+const PARTS_LOCK = 74_283_422;
 
 export const partRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -35,16 +38,18 @@ export const partRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     async (request, reply) => {
       const client = asClient(requireUser(request));
       const { name, description } = request.body;
-      await refuseTakenName(db, client.id, name);
-      const [part] = await db
-        .insert(parts)
-        .values({
-          id: randomUUID(),
-          clientId: client.id,
-          name,
-          description: description?.trim() ? description : null,
-        })
-        .returning();
+      const [part] = await db.transaction(async (tx) => {
+        await refuseTakenName(tx, client.id, name);
+        return tx
+          .insert(parts)
+          .values({
+            id: randomUUID(),
+            clientId: client.id,
+            name,
+            description: description?.trim() ? description : null,
+          })
+          .returning();
+      });
       return reply.status(201).send({ part: presentPart(part!, 0) });
     },
   );
@@ -71,18 +76,20 @@ export const partRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       if (name === undefined && description === undefined) {
         return { part: presentPart(part, await ruptureCountOf(db, part)) };
       }
-      if (name !== undefined) await refuseTakenName(db, part.clientId, name, part.id);
-      const [updated] = await db
-        .update(parts)
-        .set({
-          ...(name !== undefined ? { name } : {}),
-          ...(description !== undefined
-            ? { description: description?.trim() ? description : null }
-            : {}),
-          updatedAt: new Date(),
-        })
-        .where(and(eq(parts.id, part.id), eq(parts.clientId, part.clientId)))
-        .returning();
+      const [updated] = await db.transaction(async (tx) => {
+        if (name !== undefined) await refuseTakenName(tx, part.clientId, name, part.id);
+        return tx
+          .update(parts)
+          .set({
+            ...(name !== undefined ? { name } : {}),
+            ...(description !== undefined
+              ? { description: description?.trim() ? description : null }
+              : {}),
+            updatedAt: new Date(),
+          })
+          .where(and(eq(parts.id, part.id), eq(parts.clientId, part.clientId)))
+          .returning();
+      });
       if (!updated) throw notFound();
       // Rupture records show the parts they name: their relationships' cached pages are stale.
       await changedAll(services, await relationshipsTagging(db, part));
@@ -151,19 +158,21 @@ async function partFor(db: Db, actor: SessionUser, id: string): Promise<PartRow>
   return part;
 }
 
-/** Names are the client's own words, so "Protector" and "protector" are the same part. */
-async function refuseTakenName(db: Db, clientId: string, name: string, exceptId?: string) {
-  const conditions: SQL[] = [
-    eq(parts.clientId, clientId),
-    sql`lower(${parts.name}) = lower(${name})`,
-  ];
+/**
+ * Names are the client's own words, so "Protector" and "protector" are the same part. Names are
+ * sealed in the database, so they are compared here, with the client's parts locked against a
+ * concurrent create or rename until the transaction `tx` ends.
+ */
+async function refuseTakenName(tx: Db, clientId: string, name: string, exceptId?: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(${PARTS_LOCK}, hashtext(${clientId}))`);
+  const conditions: SQL[] = [eq(parts.clientId, clientId)];
   if (exceptId) conditions.push(ne(parts.id, exceptId));
-  const [taken] = await db
-    .select({ id: parts.id })
+  const names = await tx
+    .select({ name: parts.name })
     .from(parts)
-    .where(and(...conditions))
-    .limit(1);
-  if (taken) {
+    .where(and(...conditions));
+  const wanted = name.toLowerCase();
+  if (names.some((row) => row.name.toLowerCase() === wanted)) {
     throw conflict('part_exists', `You already have a part called "${name}".`);
   }
 }
@@ -186,12 +195,18 @@ function tagCounts(db: Db, clientId: string) {
 async function partsWithCounts(db: Db, clientId: string, partId?: string) {
   const counts = tagCounts(db, clientId);
   const ruptureCount = sql<number>`coalesce(${counts.n}, 0)`.mapWith(Number);
-  return db
+  const rows = await db
     .select({ part: parts, ruptureCount })
     .from(parts)
     .leftJoin(counts, eq(counts.partId, parts.id))
-    .where(and(eq(parts.clientId, clientId), partId ? eq(parts.id, partId) : undefined))
-    .orderBy(desc(ruptureCount), asc(sql`lower(${parts.name})`), asc(parts.name), asc(parts.id));
+    .where(and(eq(parts.clientId, clientId), partId ? eq(parts.id, partId) : undefined));
+  // Names are sealed in the database (schema.ts), so they are ordered here, once opened.
+  return rows.sort(
+    (a, b) =>
+      b.ruptureCount - a.ruptureCount ||
+      compareNames(a.part.name, b.part.name) ||
+      (a.part.id < b.part.id ? -1 : a.part.id > b.part.id ? 1 : 0),
+  );
 }
 
 async function ruptureCountOf(db: Db, part: PartRow): Promise<number> {

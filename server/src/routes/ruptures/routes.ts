@@ -18,6 +18,7 @@ import {
   type RuptureRow,
   visibleRuptures,
 } from '../../policies/rupture.ts';
+import { compareNames } from '../../presenters/part.ts';
 import {
   type PartName,
   presentRepair,
@@ -494,8 +495,9 @@ async function relatedTo(
       .select({ ruptureId: ruptureParts.ruptureId, id: parts.id, name: parts.name })
       .from(ruptureParts)
       .innerJoin(parts, eq(parts.id, ruptureParts.partId))
-      .where(inArray(ruptureParts.ruptureId, ids))
-      .orderBy(asc(parts.name));
+      .where(inArray(ruptureParts.ruptureId, ids));
+    // Names are sealed in the database (schema.ts), so they are ordered here, once opened.
+    tagged.sort((a, b) => compareNames(a.name, b.name));
     for (const t of tagged) {
       const list = names.get(t.ruptureId);
       const part = { id: t.id, name: t.name };
