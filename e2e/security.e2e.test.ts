@@ -87,6 +87,10 @@ describe('two-factor sign-in', () => {
     await form.submit.click();
     // Signed in, back where they were.
     await waitForHeading(page, 'Security');
+    // The sign-ins are in the account's own activity list.
+    const activity = page.getByRole('region', { name: 'Recent sign-in activity' });
+    await activity.getByText('Two-factor sign-in turned on').waitFor();
+    expect(await activity.getByText(/^Signed in ·/).count()).toBeGreaterThan(0);
 
     // A recovery code signs in once, and not twice.
     await signOut(page);

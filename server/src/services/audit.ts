@@ -4,6 +4,24 @@ import { auditEvents } from '../db/schema.ts';
 import type { Membership } from '../policies/relationship.ts';
 
 type AuditRow = typeof auditEvents.$inferInsert;
+
+/**
+ * Sign-in events and changes to how one signs in, recorded with the person as their own subject
+ * (subjectType `account`), so they see them beside who read their data.
+ */
+export const ACCOUNT_ACTIONS = [
+  'sign-in',
+  'sign-in-failed',
+  'sign-in-code-failed',
+  'sign-out',
+  'password-changed',
+  'email-changed',
+  'two-factor-on',
+  'two-factor-off',
+  'sign-in-ended',
+  'signed-out-everywhere',
+] as const;
+export type AccountAction = (typeof ACCOUNT_ACTIONS)[number];
 type Waiting = { row: AuditRow; resolve: () => void; reject: (error: unknown) => void };
 
 const BATCH = 500;
@@ -32,7 +50,7 @@ export class AuditLog {
   ): Promise<void> {
     const subjectUserId = m.relationship.clientId;
     if (m.actor.id === subjectUserId) return Promise.resolve();
-    const row: AuditRow = {
+    return this.add({
       id: randomUUID(),
       at: new Date(),
       actorId: m.actor.id,
@@ -41,7 +59,24 @@ export class AuditLog {
       action,
       subjectType,
       subjectId,
-    };
+    });
+  }
+
+  /** Records a sign-in event or an account change of this person's. */
+  account(userId: string, action: AccountAction): Promise<void> {
+    return this.add({
+      id: randomUUID(),
+      at: new Date(),
+      actorId: userId,
+      subjectUserId: userId,
+      relationshipId: null,
+      action,
+      subjectType: 'account',
+      subjectId: null,
+    });
+  }
+
+  private add(row: AuditRow): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ row, resolve, reject });
       if (!this.writing) this.write();

@@ -22,19 +22,25 @@ export type AuditPage = { items: AuditEvent[]; nextCursor: string | null };
 
 const PAGE_SIZE = 50;
 
-export const auditKeys = { trail: ['audit'] as const };
+/** `records`: what others read or changed; `account`: the person's own sign-in events. */
+export type AuditKind = 'records' | 'account';
 
-export function fetchAudit(cursor: string | null): Promise<AuditPage> {
-  const params = new URLSearchParams({ limit: String(PAGE_SIZE) });
+export const auditKeys = {
+  trail: ['audit'] as const,
+  kind: (kind: AuditKind) => ['audit', kind] as const,
+};
+
+export function fetchAudit(cursor: string | null, kind: AuditKind): Promise<AuditPage> {
+  const params = new URLSearchParams({ limit: String(PAGE_SIZE), kind });
   if (cursor) params.set('cursor', cursor);
   return request<AuditPage>('GET', `/api/me/audit?${params.toString()}`);
 }
 
 /** The trail, page by page: the first page is the latest; each further page goes back in time. */
-export function useAudit() {
+export function useAudit(kind: AuditKind) {
   return useInfiniteQuery({
-    queryKey: auditKeys.trail,
-    queryFn: ({ pageParam }) => fetchAudit(pageParam),
+    queryKey: auditKeys.kind(kind),
+    queryFn: ({ pageParam }) => fetchAudit(pageParam, kind),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
   });
@@ -100,3 +106,17 @@ export function eventWords(
   }
   return { text: 'worked with something of yours' };
 }
+
+/** The person's own sign-in events and account changes, in words. */
+export const ACCOUNT_EVENT_WORDS: Record<string, string> = {
+  'sign-in': 'Signed in',
+  'sign-in-failed': 'Someone tried to sign in with a wrong password',
+  'sign-in-code-failed': 'The right password, with a code that did not work',
+  'sign-out': 'Signed out',
+  'password-changed': 'Password changed',
+  'email-changed': 'Email changed',
+  'two-factor-on': 'Two-factor sign-in turned on',
+  'two-factor-off': 'Two-factor sign-in turned off',
+  'sign-in-ended': 'A sign-in was ended',
+  'signed-out-everywhere': 'Signed out everywhere else',
+};

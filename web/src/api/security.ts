@@ -44,8 +44,8 @@ export const confirmTwoFactor = async (code: string) =>
   (await request<{ recoveryCodes: string[] }>('POST', '/api/me/totp/confirm', { code }))
     .recoveryCodes;
 
-export const turnOffTwoFactor = (password: string) =>
-  request<undefined>('DELETE', '/api/me/totp', { password });
+export const turnOffTwoFactor = (password: string, totp: string) =>
+  request<undefined>('DELETE', '/api/me/totp', { password, totp });
 
 export const endSignIn = (id: string) =>
   request<undefined>('DELETE', `/api/me/sessions/${encodeURIComponent(id)}`);

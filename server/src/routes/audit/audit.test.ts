@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { auditEvents, users } from '../../db/schema.ts';
-import { buildClient, buildTherapist, type Person } from '../../test/factories.ts';
+import { buildClient, buildTherapist, type Person, sessionCookieOf } from '../../test/factories.ts';
 import { startTestApp, type TestApp } from '../../test/harness.ts';
 import {
   anonymous,
@@ -266,7 +266,11 @@ describe('GET /api/me/audit', () => {
     const client = await buildClient(t.app);
     const reader = await buildTherapist(t.app, 'Dr. Gone');
     await rowsAt(client, reader.id, ['2026-06-01T08:00:00Z']);
-    await t.services.db.delete(users).where(eq(users.id, reader.id));
+    // As erasure does it: the audit trail refuses changes outside a declared erasure.
+    await t.services.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('attune.erasure', 'on', true)`);
+      await tx.delete(users).where(eq(users.id, reader.id));
+    });
     const { items } = await list(client);
     expect(items).toEqual([expect.objectContaining({ actor: null, action: 'read' })]);
   });
@@ -296,5 +300,100 @@ describe('GET /api/me/audit', () => {
     const response = await t.app.inject({ method: 'GET', url: '/api/openapi.json' });
     const doc = response.json<{ paths: Record<string, { get?: { tags?: string[] } }> }>();
     expect(doc.paths['/api/me/audit']?.get?.tags).toEqual(['privacy']);
+  });
+});
+
+describe('sign-in events in the audit trail', () => {
+  const login = (person: Person, password = person.password) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: person.email, password },
+    });
+  const actions = async (person: Person, query: string) =>
+    (await list(person, query)).items.map((e) => [e.action, e.subjectType, e.actor?.id ?? null]);
+
+  it('records sign-ins, failed attempts and sign-outs for the person, who alone sees them', async () => {
+    const person = await buildClient(t.app);
+    const other = await buildClient(t.app);
+    expect((await login(person, 'not my password at all')).statusCode).toBe(401);
+    const signedIn = await login(person);
+    expect(signedIn.statusCode).toBe(200);
+    const cookie = sessionCookieOf(signedIn.headers['set-cookie']);
+    const out = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie },
+      payload: {},
+    });
+    expect(out.statusCode).toBe(204);
+    expect(await actions(person, '?kind=account')).toEqual([
+      ['sign-out', 'account', person.id],
+      ['sign-in', 'account', person.id],
+      ['sign-in-failed', 'account', person.id],
+    ]);
+    // Reads by others and sign-ins are told apart; nobody else sees them.
+    expect(await actions(person, '?kind=records')).toEqual([]);
+    expect(await actions(other, '')).toEqual([]);
+  });
+
+  it('records nothing for an email without an account', async () => {
+    const before = await t.services.db.select({ id: auditEvents.id }).from(auditEvents);
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: `nobody-${randomUUID()}@example.test`, password: 'whatever it is 123' },
+    });
+    expect(response.statusCode).toBe(401);
+    const after = await t.services.db.select({ id: auditEvents.id }).from(auditEvents);
+    expect(after.length).toBe(before.length);
+  });
+
+  it('records a password change and ended sign-ins', async () => {
+    const person = await buildClient(t.app);
+    const changed = await person.request({
+      method: 'PUT',
+      url: '/api/me/password',
+      payload: { currentPassword: person.password, newPassword: 'another long passphrase 7' },
+    });
+    expect(changed.statusCode, changed.body).toBe(204);
+    const cookie = sessionCookieOf(changed.headers['set-cookie']);
+    const everywhere = await t.app.inject({
+      method: 'POST',
+      url: '/api/me/sessions/sign-out-everywhere',
+      headers: { cookie },
+      payload: {},
+    });
+    expect(everywhere.statusCode).toBe(204);
+    const events = await t.app.inject({
+      method: 'GET',
+      url: '/api/me/audit?kind=account',
+      headers: { cookie },
+    });
+    expect(events.json<ListJson>().items.map((e) => e.action)).toEqual([
+      'signed-out-everywhere',
+      'password-changed',
+    ]);
+  });
+
+  it('refuses an unknown kind with 400', async () => {
+    const person = await buildClient(t.app);
+    const response = await listRaw(person, '?kind=everything');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.fields).toHaveProperty('kind');
+  });
+});
+
+describe('the audit trail is append-only', () => {
+  it('refuses UPDATE, DELETE and TRUNCATE of audit rows outside an erasure', async () => {
+    const client = await buildClient(t.app);
+    const reader = await buildTherapist(t.app);
+    await rowsAt(client, reader.id, ['2026-06-02T08:00:00Z']);
+    const db = t.services.db;
+    await expect(db.execute(sql`update audit_events set action = 'nothing'`)).rejects.toThrow();
+    await expect(db.execute(sql`delete from audit_events`)).rejects.toThrow();
+    await expect(db.execute(sql`truncate audit_events`)).rejects.toThrow();
+    const { items } = await list(client);
+    expect(items).toEqual([expect.objectContaining({ action: 'read' })]);
   });
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditEvents, users } from '../../db/schema.ts';
 import { invalidInput } from '../../errors.ts';
@@ -9,6 +9,8 @@ import type { Services } from '../../services.ts';
 import { AuditList, ListAuditQuery } from './schema.ts';
 
 const DEFAULT_LIMIT = 50;
+/** The subject type of sign-in events and account changes (services/audit.ts). */
+const ACCOUNT = 'account';
 /** A moment in UTC to the microsecond, as PostgreSQL keeps it, so a page never skips a row. */
 const MOMENT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -41,7 +43,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         tags: ['privacy'],
         querystring: ListAuditQuery,
         description:
-          'Who read or changed the caller’s data, newest first: the latest `limit` events (default 50, at most 200). `nextCursor` (null at the end) fetches the events before these. Only events whose subject is the caller are ever listed.',
+          'Who read or changed the caller’s data, and the caller’s sign-in events (subjectType `account`), newest first: the latest `limit` events (default 50, at most 200). `kind=records` lists only reads and changes by others, `kind=account` only sign-in events. `nextCursor` (null at the end) fetches the events before these. Only events whose subject is the caller are ever listed.',
         response: { 200: AuditList },
       },
     },
@@ -62,6 +64,11 @@ export const auditRoutes: FastifyPluginAsyncZod<{ services: Services }> = async 
         .where(
           and(
             eq(auditEvents.subjectUserId, me.id),
+            request.query.kind === 'account'
+              ? eq(auditEvents.subjectType, ACCOUNT)
+              : request.query.kind === 'records'
+                ? ne(auditEvents.subjectType, ACCOUNT)
+                : undefined,
             before
               ? sql`(${auditEvents.at}, ${auditEvents.id}) < (${before.at}::timestamptz, ${before.id}::uuid)`
               : undefined,

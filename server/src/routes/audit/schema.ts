@@ -13,7 +13,12 @@ export const AuditEvent = z
     at: z.string(),
     /** Who read or changed the data; null when that person's account has since been erased. */
     actor: AuditActor.nullable(),
-    /** What they did: `read`, `create`, `connect`. */
+    /**
+     * What they did: `read`, `create`, `connect`; for the caller's own account (subjectType
+     * `account`): `sign-in`, `sign-in-failed`, `sign-in-code-failed`, `sign-out`,
+     * `password-changed`, `email-changed`, `two-factor-on`, `two-factor-off`, `sign-in-ended`,
+     * `signed-out-everywhere`.
+     */
     action: z.string(),
     /** What it was: `checkins`, `checkin`, `rupture`, `messages`, `relationship-page`, … */
     subjectType: z.string(),
@@ -35,4 +40,9 @@ export const ListAuditQuery = z.strictObject({
     .max(200, 'Please give a number from 1 to 200.')
     .optional(),
   cursor: z.string().max(200).optional(),
+  /**
+   * `records`: reads and changes of the caller's data by others; `account`: the caller's sign-in
+   * events and changes to how they sign in. Both when left out.
+   */
+  kind: z.enum(['records', 'account'], 'Please choose "records" or "account".').optional(),
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { decoyHash, hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords.ts';
+import { totpInvalid, totpRequired } from '../../auth/reauth.ts';
 import { useSecondFactor } from '../../auth/totp.ts';
 import { users } from '../../db/schema.ts';
 import { AppError, conflict, invalidInput, tooManyRequests } from '../../errors.ts';
@@ -12,24 +13,12 @@ import { EmptyBody, LoginBody, RegisterBody, UserResponse } from './schema.ts';
 
 const invalidCredentials = () =>
   new AppError(401, 'invalid_credentials', "That email and password don't match an account.");
-const totpRequired = () =>
-  new AppError(
-    401,
-    'totp_required',
-    'Please enter the 6-digit code from your authenticator app, or a recovery code.',
-  );
-const totpInvalid = () =>
-  new AppError(
-    401,
-    'totp_invalid',
-    "That code didn't work. Codes change every 30 seconds and work once; please try the newest one.",
-  );
 
 export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
 ) => {
-  const { db, sessions, throttle, env } = services;
+  const { db, sessions, throttle, env, audit } = services;
 
   app.post(
     '/api/auth/register',
@@ -75,6 +64,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
       const ok = await verifyPassword(user?.passwordHash ?? (await decoyHash()), password);
       if (!user || !ok) {
         await throttle.recordFailure(email, request.ip);
+        // The owner of the account sees the attempt; an unknown email has no one to tell.
+        if (user) await audit.account(user.id, 'sign-in-failed');
         throw invalidCredentials();
       }
       if (user.totpConfirmedAt) {
@@ -82,12 +73,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
         if (!totp) throw totpRequired();
         if (!(await useSecondFactor(db, user, totp))) {
           await throttle.recordFailure(email, request.ip);
+          await audit.account(user.id, 'sign-in-code-failed');
           throw totpInvalid();
         }
       }
       await throttle.recordSuccess(email);
       if (request.auth) await sessions.revoke(request.auth.sessionId);
       const token = await sessions.create(user.id, request.headers['user-agent']);
+      await audit.account(user.id, 'sign-in');
       setSessionCookie(request, reply, token, env.sessionMaxMs);
       return { user: presentUser(user) };
     },
@@ -97,7 +90,10 @@ export const authRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
     '/api/auth/logout',
     { schema: { tags: ['accounts'], body: EmptyBody } },
     async (request, reply) => {
-      if (request.auth) await sessions.revoke(request.auth.sessionId);
+      if (request.auth) {
+        await sessions.revoke(request.auth.sessionId);
+        await audit.account(request.auth.user.id, 'sign-out');
+      }
       clearSessionCookie(request, reply);
       return reply.status(204).send();
     },

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { and, count, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { hashPassword, passwordProblem, verifyPassword } from '../../auth/passwords.ts';
+import { hashPassword, passwordProblem } from '../../auth/passwords.ts';
+import { checkPassword, reauthenticate } from '../../auth/reauth.ts';
 import {
   newTotpSecret,
   replaceRecoveryCodes,
@@ -11,14 +12,7 @@ import {
   totpUri,
 } from '../../auth/totp.ts';
 import { recoveryCodes, sessions, users } from '../../db/schema.ts';
-import {
-  AppError,
-  conflict,
-  invalidInput,
-  notFound,
-  notSignedIn,
-  tooManyRequests,
-} from '../../errors.ts';
+import { conflict, invalidInput, notFound, notSignedIn } from '../../errors.ts';
 import { clearSessionCookie, requireUser, setSessionCookie, signedIn } from '../../plugins/auth.ts';
 import { presentUser } from '../../presenters/user.ts';
 import type { Services } from '../../services.ts';
@@ -47,9 +41,6 @@ const isUniqueViolation = (error: unknown): boolean => {
   const e = error as { code?: unknown; cause?: { code?: unknown } };
   return e?.code === UNIQUE_VIOLATION || e?.cause?.code === UNIQUE_VIOLATION;
 };
-
-const wrongPassword = () =>
-  new AppError(401, 'invalid_password', "That password isn't right. Please try again.");
 
 const totpEnabled = () =>
   conflict('totp_enabled', 'Two-factor sign-in is already on. Turn it off first to start again.');
@@ -89,7 +80,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
   app,
   { services },
 ) => {
-  const { db, sessions: sessionStore, throttle, env } = services;
+  const { db, sessions: sessionStore, throttle, env, audit } = services;
   const tags = ['accounts'];
 
   const currentSession = (request: FastifyRequest) => {
@@ -101,23 +92,6 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
     if (!user) throw notSignedIn();
     return user;
-  };
-
-  /**
-   * Re-authentication: the password must be entered again. Wrong guesses count in the sign-in
-   * throttle, so a borrowed session cannot be used to guess the password.
-   */
-  const checkPassword = async (
-    request: FastifyRequest,
-    user: { email: string; passwordHash: string },
-    password: string,
-  ) => {
-    const wait = await throttle.retryAfter(user.email, request.ip);
-    if (wait > 0) throw tooManyRequests(wait);
-    if (!(await verifyPassword(user.passwordHash, password))) {
-      await throttle.recordFailure(user.email, request.ip);
-      throw wrongPassword();
-    }
   };
 
   /** Ends every sign-in of the user (on every instance) and starts a fresh one for this device. */
@@ -150,7 +124,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     async (request, reply) => {
       const user = await loadUser(requireUser(request).id);
       if (request.body?.password !== undefined) {
-        await checkPassword(request, user, request.body.password);
+        await checkPassword(throttle, request, user, request.body.password);
       }
       if (user.totpConfirmedAt) throw totpEnabled();
       const secret = newTotpSecret();
@@ -196,6 +170,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         return replaceRecoveryCodes(tx, user.id);
       });
       if (!codes) throw totpEnabled();
+      await audit.account(user.id, 'two-factor-on');
       return { recoveryCodes: codes };
     },
   );
@@ -205,7 +180,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     { onRequest: signedIn, schema: { tags, body: PasswordBody } },
     async (request, reply) => {
       const user = await loadUser(requireUser(request).id);
-      await checkPassword(request, user, request.body.password);
+      await reauthenticate(db, throttle, request, user, request.body);
       await db.transaction(async (tx) => {
         await tx
           .update(users)
@@ -213,6 +188,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
           .where(eq(users.id, user.id));
         await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
       });
+      await audit.account(user.id, 'two-factor-off');
       return reply.status(204).send();
     },
   );
@@ -222,8 +198,8 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     { onRequest: signedIn, schema: { tags, body: ChangePasswordBody } },
     async (request, reply) => {
       const user = await loadUser(requireUser(request).id);
-      const { currentPassword, newPassword } = request.body;
-      await checkPassword(request, user, currentPassword);
+      const { currentPassword, newPassword, totp } = request.body;
+      await reauthenticate(db, throttle, request, user, { password: currentPassword, totp });
       const problem = passwordProblem(newPassword, { email: user.email });
       if (problem) throw invalidInput({ newPassword: problem });
       await db
@@ -232,6 +208,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         .where(eq(users.id, user.id));
       // Whoever knew the old password is signed out everywhere; this device stays signed in.
       await renewSessions(request, reply, user.id);
+      await audit.account(user.id, 'password-changed');
       return reply.status(204).send();
     },
   );
@@ -244,7 +221,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
     async (request) => {
       const user = await loadUser(requireUser(request).id);
-      await checkPassword(request, user, request.body.password);
+      await reauthenticate(db, throttle, request, user, request.body);
       const taken = () => conflict('email_taken', 'An account with this email already exists.');
       let updated: typeof user | undefined;
       try {
@@ -260,6 +237,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       if (!updated) throw notSignedIn();
       // Cached sessions hold the email: every instance drops its copy.
       await sessionStore.userChanged(user.id);
+      await audit.account(user.id, 'email-changed');
       return { user: presentUser(updated) };
     },
   );
@@ -306,6 +284,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       if (!target) throw notFound();
       await sessionStore.revoke(target.id);
       if (target.id === sessionId) clearSessionCookie(request, reply);
+      await audit.account(user.id, 'sign-in-ended');
       return reply.status(204).send();
     },
   );
@@ -326,6 +305,7 @@ export const securityRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
           .where(and(eq(sessions.userId, user.id), ne(sessions.id, sessionId)));
         for (const other of others) await sessionStore.revoke(other.id);
       }
+      await audit.account(user.id, 'signed-out-everywhere');
       return reply.status(204).send();
     },
   );

@@ -19,14 +19,22 @@ export const ConfirmTotpBody = z.strictObject({
 
 export const RecoveryCodesResponse = z.object({ recoveryCodes: z.array(z.string()) });
 
-export const PasswordBody = z.strictObject({ password: Password });
+/** With two-factor on, changes to how one signs in need a code too (a TOTP or recovery code). */
+const SecondFactor = z.string().trim().max(40, 'Please use at most 40 characters.').optional();
+
+export const PasswordBody = z.strictObject({ password: Password, totp: SecondFactor });
 
 export const ChangePasswordBody = z.strictObject({
   currentPassword: Password,
   newPassword: z.string().max(PASSWORD_MAX, `Please use at most ${PASSWORD_MAX} characters.`),
+  totp: SecondFactor,
 });
 
-export const ChangeEmailBody = z.strictObject({ password: Password, email: Email });
+export const ChangeEmailBody = z.strictObject({
+  password: Password,
+  email: Email,
+  totp: SecondFactor,
+});
 
 export const TwoFactorStatus = z.object({
   enabled: z.boolean(),

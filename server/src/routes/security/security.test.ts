@@ -230,10 +230,10 @@ describe('signing in with two-factor on', () => {
     expect(locked.headers['retry-after']).toBeDefined();
   });
 
-  it('turns off only with the password, and then signing in needs only the password', async () => {
+  it('turns off only with the password and a code, and then signing in needs only the password', async () => {
     await awayFromStepEdge();
     const person = await buildClient(t.app);
-    await enrol(person);
+    const { codes } = await enrol(person);
     const noBody = await as(person.cookie, 'DELETE', '/api/me/totp', {});
     expect(noBody.statusCode).toBe(400);
     const wrong = await as(person.cookie, 'DELETE', '/api/me/totp', {
@@ -241,8 +241,15 @@ describe('signing in with two-factor on', () => {
     });
     expect(wrong.statusCode).toBe(401);
     expect((await login(person)).json().error.code).toBe('totp_required');
+    const noCode = await as(person.cookie, 'DELETE', '/api/me/totp', {
+      password: person.password,
+    });
+    expect(noCode.json().error.code).toBe('totp_required');
 
-    const off = await as(person.cookie, 'DELETE', '/api/me/totp', { password: person.password });
+    const off = await as(person.cookie, 'DELETE', '/api/me/totp', {
+      password: person.password,
+      totp: codes[0],
+    });
     expect(off.statusCode).toBe(204);
     const [row] = await t.services.db.select().from(users).where(eq(users.id, person.id));
     expect(row?.totpSecret).toBeNull();
@@ -437,6 +444,61 @@ describe('active sign-ins', () => {
   });
 });
 
+describe('re-authentication with two-factor on', () => {
+  it('asks for a code before changing the password, and takes it once', async () => {
+    await awayFromStepEdge();
+    const person = await buildClient(t.app);
+    const { secret } = await enrol(person);
+    const newPassword = 'a brand new passphrase 42';
+    const change = (extra: Record<string, unknown>) =>
+      as(person.cookie, 'PUT', '/api/me/password', {
+        currentPassword: person.password,
+        newPassword,
+        ...extra,
+      });
+    const none = await change({});
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error.code).toBe('totp_required');
+    const wrong = await change({ totp: '000000' === (await codeAt(secret)) ? '111111' : '000000' });
+    expect(wrong.json().error.code).toBe('totp_invalid');
+    const [before] = await t.services.db.select().from(users).where(eq(users.id, person.id));
+    const code = await codeAt(secret);
+    const right = await change({ totp: code });
+    expect(right.statusCode, right.body).toBe(204);
+    const renewed = sessionCookieOf(right.headers['set-cookie']);
+    const [after] = await t.services.db.select().from(users).where(eq(users.id, person.id));
+    expect(after?.passwordHash).not.toBe(before?.passwordHash);
+    // The same code again is refused: it was used.
+    const again = await as(renewed, 'PUT', '/api/me/email', {
+      password: newPassword,
+      email: `again-${person.email}`,
+      totp: code,
+    });
+    expect(again.json().error.code).toBe('totp_invalid');
+  });
+
+  it('asks for a code before changing the email, and changes nothing without one', async () => {
+    await awayFromStepEdge();
+    const person = await buildClient(t.app);
+    const { codes } = await enrol(person);
+    const email = `new-${person.email}`;
+    const none = await as(person.cookie, 'PUT', '/api/me/email', {
+      password: person.password,
+      email,
+    });
+    expect(none.json().error.code).toBe('totp_required');
+    const [unchanged] = await t.services.db.select().from(users).where(eq(users.id, person.id));
+    expect(unchanged?.email).toBe(person.email);
+    const right = await as(person.cookie, 'PUT', '/api/me/email', {
+      password: person.password,
+      email,
+      totp: codes[1],
+    });
+    expect(right.statusCode, right.body).toBe(200);
+    expect(right.json().user.email).toBe(email);
+  });
+});
+
 describe('what leaves the server', () => {
   it('never shows the secret (but at enrolment), a code hash or a session id', async () => {
     await awayFromStepEdge();
@@ -456,8 +518,13 @@ describe('what leaves the server', () => {
       (await as(cookie, 'POST', '/api/me/totp', {})).body,
       (await login(person)).body,
       (await login(person, { totp: '000001' })).body,
-      (await as(cookie, 'PUT', '/api/me/email', { password: person.password, email: person.email }))
-        .body,
+      (
+        await as(cookie, 'PUT', '/api/me/email', {
+          password: person.password,
+          email: person.email,
+          totp: codes[0],
+        })
+      ).body,
     ];
     for (const body of bodies) {
       expect(body).not.toContain(secret);

@@ -1,6 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useId, useRef, useState } from 'react';
 import { Button, Form } from 'react-aria-components';
+import { Link } from 'react-router';
+import { ACCOUNT_EVENT_WORDS, allEvents, useAudit } from '../../api/audit';
 import type { User } from '../../api/auth';
 import type { ApiError } from '../../api/client';
 import {
@@ -38,6 +40,14 @@ function describePassword(error: ApiError): string | null {
   return null;
 }
 
+function describeTurnOff(error: ApiError): string | null {
+  if (error.code === 'totp_required') return 'Please enter a code from your app as well.';
+  if (error.code === 'totp_invalid') {
+    return "That code didn't work. Codes change every 30 seconds and work once; please try the newest one.";
+  }
+  return describePassword(error);
+}
+
 function Security({ user }: { user: User }) {
   return (
     <Page title={TITLE}>
@@ -46,6 +56,17 @@ function Security({ user }: { user: User }) {
       </p>
       <TwoFactor user={user} />
       <SignIns />
+      <SignInActivity />
+      <section aria-labelledby="erase-heading">
+        <h2 id="erase-heading">Delete your account</h2>
+        <p>
+          You can erase your account and everything you wrote in Attune. The next page explains what
+          happens to what others hold before anything is deleted.
+        </p>
+        <p>
+          <Link to="/settings/privacy/erase">Read about deleting your account</Link>
+        </p>
+      </section>
     </Page>
   );
 }
@@ -65,7 +86,7 @@ function TwoFactor({ user }: { user: User }) {
   const [code, setCode] = useState('');
   const start = useSubmit<TotpEnrolment>({ describe: describePassword });
   const confirm = useSubmit<string[]>();
-  const turnOff = useSubmit<undefined>({ describe: describePassword });
+  const turnOff = useSubmit<undefined>({ describe: describeTurnOff });
 
   const refresh = () => queryClient.invalidateQueries({ queryKey: securityKeys.twoFactor });
 
@@ -93,10 +114,11 @@ function TwoFactor({ user }: { user: User }) {
 
   async function onTurnOff(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (turnOff.pending || password === '') return;
-    const result = await turnOff.run(() => turnOffTwoFactor(password));
+    if (turnOff.pending || password === '' || code.trim() === '') return;
+    const result = await turnOff.run(() => turnOffTwoFactor(password, code.trim()));
     if (result.ok) {
       setPassword('');
+      setCode('');
       await refresh();
       announce('Two-factor sign-in is off.');
     }
@@ -205,6 +227,15 @@ function TwoFactor({ user }: { user: User }) {
             isRequired
             value={password}
             onChange={setPassword}
+          />
+          <TextInput
+            label="Code from your app"
+            description="The 6 digits your authenticator app shows now, or a recovery code."
+            name="totp"
+            autoComplete="one-time-code"
+            isRequired
+            value={code}
+            onChange={setCode}
           />
           <Button type="submit" className="button">
             {turnOff.pending ? 'Turning off…' : 'Turn off two-factor sign-in'}
@@ -315,6 +346,44 @@ function RecoveryCodes({
 
 const when = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The latest sign-in events of the account, from the audit trail. */
+function SignInActivity() {
+  const activity = useAudit('account');
+  const headingId = useId();
+  const events = allEvents(activity.data).slice(0, 20);
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>Recent sign-in activity</h2>
+      {activity.isPending ? (
+        <p className="quiet">Loading…</p>
+      ) : activity.isError ? (
+        <div className="form-message" role="alert">
+          <p>We couldn't load this list just now. {activity.error.message}</p>
+          <button type="button" className="button" onClick={() => void activity.refetch()}>
+            Try again
+          </button>
+        </div>
+      ) : events.length === 0 ? (
+        <p className="quiet">Nothing yet.</p>
+      ) : (
+        <>
+          <ul className="plain-list">
+            {events.map((event) => (
+              <li key={`${event.at}-${event.action}`}>
+                {ACCOUNT_EVENT_WORDS[event.action] ?? event.action}
+                <span className="quiet"> · {when(event.at)}</span>
+              </li>
+            ))}
+          </ul>
+          <p className="quiet">
+            If something here wasn't you, change your password and sign out everywhere else.
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
 
 function SignIns() {
   const signIns = useSignIns();

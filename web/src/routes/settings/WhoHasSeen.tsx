@@ -81,7 +81,7 @@ function readerName(event: AuditEvent, relationships: Relationship[]): string {
 }
 
 function WhoHasSeen({ user }: { user: User }) {
-  const audit = useAudit();
+  const audit = useAudit('records');
   const relationships = useRelationships();
   const announce = useAnnounce();
   const listRef = useRef<HTMLDivElement>(null);
