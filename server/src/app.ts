@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -86,8 +86,25 @@ export async function buildApp(
     // Per-request lines are ours (onResponse below): debug level, path only, never bodies.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT,
-    trustProxy: env.trustProxy,
+    // Behind a TLS-terminating proxy, only the proxy itself (the immediate peer) is trusted: the
+    // client's address is the one it appended to X-Forwarded-For, never one the client wrote
+    // before it. (A hop count would make Fastify ignore X-Forwarded-Proto.)
+    trustProxy: env.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A URL the router cannot take (a broken %-escape, a path parameter over 200 characters) is
+    // answered before any hook runs: in the API's error shape, with the lock-down headers, and
+    // without echoing the path.
+    frameworkErrors: (_error, _request, frameworkReply) => {
+      const reply = frameworkReply as unknown as FastifyReply;
+      void reply
+        .status(400)
+        .headers({
+          'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        })
+        .send(body('bad_request', 'That address is not one Attune knows.'));
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

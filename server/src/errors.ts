@@ -133,6 +133,12 @@ export function errorHandler(
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return reply.status(400).send(body('invalid_json', 'The request body is not valid JSON.'));
   }
+  if (isUnstorableText(error)) {
+    // A character PostgreSQL cannot keep (NUL, broken UTF-8) that a schema let through.
+    return reply
+      .status(400)
+      .send(body('invalid_text', 'Some text has a character that cannot be saved.'));
+  }
   if (error.statusCode === 429) {
     return reply
       .status(429)
@@ -148,6 +154,14 @@ export function errorHandler(
   return reply
     .status(500)
     .send(body('internal', 'Something went wrong on our side. Please try again in a moment.'));
+}
+
+/** invalid_byte_sequence_for_encoding and untranslatable_character, wherever Drizzle put them. */
+const UNSTORABLE = new Set(['22021', '22P05']);
+
+function isUnstorableText(error: unknown): boolean {
+  const e = error as { code?: unknown; cause?: { code?: unknown } };
+  return UNSTORABLE.has(String(e?.code)) || UNSTORABLE.has(String(e?.cause?.code));
 }
 
 export function body(code: string, message: string, fields?: Record<string, string>): ErrorBody {

@@ -71,6 +71,93 @@ describe('the content security policy of the web app', () => {
     expect(csp.get('frame-ancestors')).toBe("'none'");
     expect(response.headers['cache-control']).not.toBe('no-store');
   });
+
+  it('allows no inline or eval script anywhere, and sends no referrer', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/relationships/some-page' });
+    const csp = directives(response);
+    // script-src governs scripts; default-src is its fallback for the -elem/-attr variants.
+    for (const name of ['script-src', 'script-src-elem', 'script-src-attr', 'default-src']) {
+      expect(csp.get(name) ?? '', name).not.toMatch(/'unsafe-inline'|'unsafe-eval'|\*|data:/);
+    }
+    expect(csp.get('script-src')).not.toContain('unsafe-inline');
+    expect(response.headers['referrer-policy']).toBe('no-referrer');
+  });
+});
+
+describe('Strict-Transport-Security', () => {
+  const HSTS = /^max-age=(\d+); includeSubDomains$/;
+  const requests = [
+    ['an API answer', { method: 'GET' as const, url: '/api/health' }],
+    ['a page of the web app', { method: 'GET' as const, url: '/relationships/some-page' }],
+    ['an error answer', { method: 'GET' as const, url: '/api/me' }],
+    [
+      'a cross-origin refusal',
+      {
+        method: 'POST' as const,
+        url: '/api/auth/login',
+        headers: { origin: 'https://evil.example' },
+        payload: {},
+      },
+    ],
+  ] as const;
+
+  it.each(requests)('is not sent over plain HTTP (%s)', async (_name, request) => {
+    const response = await t.app.inject(request);
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it.each(requests)(
+    'is not sent for a forged X-Forwarded-Proto: https without a trusted proxy (%s)',
+    async (_name, request) => {
+      const response = await t.app.inject({
+        ...request,
+        headers: { ...('headers' in request ? request.headers : {}), 'x-forwarded-proto': 'https' },
+      });
+      expect(response.headers['strict-transport-security']).toBeUndefined();
+    },
+  );
+
+  describe('behind a trusted TLS-terminating proxy (ATTUNE_TRUST_PROXY=true)', () => {
+    let proxied: TestApp;
+    beforeAll(async () => {
+      proxied = await startTestApp({ env: { trustProxy: true } });
+    });
+    afterAll(async () => {
+      await proxied?.close();
+    });
+
+    it.each(requests)(
+      'is sent, for a year, when the proxy says https (%s)',
+      async (_name, request) => {
+        const response = await proxied.app.inject({
+          ...request,
+          headers: {
+            ...('headers' in request ? request.headers : {}),
+            'x-forwarded-proto': 'https',
+          },
+        });
+        const [, maxAge] = HSTS.exec(String(response.headers['strict-transport-security'])) ?? [];
+        expect(Number(maxAge)).toBeGreaterThanOrEqual(31_536_000);
+      },
+    );
+
+    it('is not sent when the proxy says http, or says nothing', async () => {
+      for (const headers of [{ 'x-forwarded-proto': 'http' }, {}]) {
+        const response = await proxied.app.inject({ method: 'GET', url: '/api/health', headers });
+        expect(response.statusCode).toBe(200);
+        expect(response.headers['strict-transport-security']).toBeUndefined();
+      }
+    });
+
+    it('keeps the other lock-down headers over HTTPS', async () => {
+      const response = await proxied.app.inject({
+        method: 'GET',
+        url: '/api/health',
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expectLockedDown(response);
+    });
+  });
 });
 
 describe('lock-down headers on API answers', () => {

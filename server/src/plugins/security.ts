@@ -22,6 +22,13 @@ const CSP = [
 /** API answers are never documents: nothing may load from them or frame them. */
 const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
+/**
+ * Strict-Transport-Security, only on answers to requests that came over HTTPS (RFC 6797 8.1):
+ * Attune reached over plain http:// (development, an intranet) does not know that an https://
+ * exists for its host, so it does not promise one.
+ */
+const HSTS = 'max-age=31536000; includeSubDomains';
+
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -61,7 +68,8 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
     contentSecurityPolicy: false,
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
-    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+    // Sent by the hook below, and only over HTTPS.
+    hsts: false,
     // Headers for browsers of the past, which every response would pay for: X-XSS-Protection
     // (helmet only sets it to 0), X-Download-Options (IE8), X-DNS-Prefetch-Control and
     // X-Permitted-Cross-Domain-Policies (Flash).
@@ -80,6 +88,9 @@ export const securityPlugin = fp(async (app: FastifyInstance) => {
     } else {
       reply.header('content-security-policy', CSP);
     }
+    // `protocol` honours X-Forwarded-Proto only behind a trusted proxy (ATTUNE_TRUST_PROXY); a
+    // getter reading one header, no allocation.
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     done(STATE_CHANGING.has(request.method) ? refusal(request) : undefined);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PASSWORD_MAX } from '../../auth/passwords.ts';
+import { storable } from '../../validation.ts';
 
 export const Email = z
   .string()
@@ -22,11 +23,13 @@ export const UserResponse = z.object({ user: User });
 export const RegisterBody = z.strictObject({
   email: Email,
   password: z.string().max(PASSWORD_MAX, `Please use at most ${PASSWORD_MAX} characters.`),
-  displayName: z
-    .string()
-    .trim()
-    .min(1, 'Please tell us what to call you.')
-    .max(200, 'Please use at most 200 characters.'),
+  displayName: storable(
+    z
+      .string()
+      .trim()
+      .min(1, 'Please tell us what to call you.')
+      .max(200, 'Please use at most 200 characters.'),
+  ),
   role: z.enum(['client', 'therapist'], 'Please choose client or therapist.'),
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storable } from '../../validation.ts';
 
 export const Relationship = z
   .object({
@@ -16,11 +17,13 @@ export const Relationship = z
 export const RelationshipResponse = z.object({ relationship: Relationship });
 export const RelationshipList = z.object({ items: z.array(Relationship) });
 
-const Name = z
-  .string()
-  .trim()
-  .min(1, "Please write your therapist's name (a first name is enough).")
-  .max(200, 'Please use at most 200 characters.');
+const Name = storable(
+  z
+    .string()
+    .trim()
+    .min(1, "Please write your therapist's name (a first name is enough).")
+    .max(200, 'Please use at most 200 characters.'),
+);
 
 export const CreateRelationshipBody = z.strictObject({ therapistName: Name });
 
