@@ -18,8 +18,12 @@ export type World = {
 
 /** Starts the server and Chromium; every test then opens its own, separate context. */
 export async function startWorld(): Promise<World> {
-  if (!existsSync(path.join(repoRoot, 'web', 'dist', 'index.html'))) {
-    throw new Error('The web app is not built. Build it first with: npx vite build web');
+  // The server serves ATTUNE_WEB_DIR when set (a build of one's own), web/dist otherwise.
+  const webDir = process.env.ATTUNE_WEB_DIR || path.join(repoRoot, 'web', 'dist');
+  if (!existsSync(path.join(webDir, 'index.html'))) {
+    throw new Error(
+      `The web app is not built in ${webDir}. Build it first with: npx vite build web`,
+    );
   }
   const server = await startServer();
   let browser: Browser;

@@ -32,6 +32,7 @@ import { checkinRoutes } from './routes/checkins/routes.ts';
 import { coupleRoutes } from './routes/couples/routes.ts';
 import { loadCrisisResources } from './routes/crisis/resources.ts';
 import { crisisRoutes } from './routes/crisis/routes.ts';
+import { erasureRoutes } from './routes/erasure/routes.ts';
 import { exportRoutes } from './routes/export/routes.ts';
 import { goodMomentRoutes } from './routes/good-moments/routes.ts';
 import { healthRoutes } from './routes/health/routes.ts';
@@ -198,6 +199,7 @@ export async function buildApp(
     messageRoutes,
     auditRoutes,
     exportRoutes,
+    erasureRoutes,
     slotRoutes,
     requestRoutes,
     coupleRoutes,

@@ -28,6 +28,7 @@ const NotificationSettings = lazy(() => import('./routes/settings/NotificationSe
 const WhoHasSeen = lazy(() => import('./routes/settings/WhoHasSeen'));
 const Export = lazy(() => import('./routes/settings/Export'));
 const Security = lazy(() => import('./routes/settings/Security'));
+const Erase = lazy(() => import('./routes/settings/Erase'));
 
 const router = createBrowserRouter([
   {
@@ -54,6 +55,7 @@ const router = createBrowserRouter([
           { path: '/settings/privacy/audit', element: <WhoHasSeen /> },
           { path: '/settings/privacy/export', element: <Export /> },
           { path: '/settings/security', element: <Security /> },
+          { path: '/settings/privacy/erase', element: <Erase /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -92,6 +92,8 @@ export const STREAMS: Partial<Record<RouteKey, string>> = {
  */
 export const SELF_SCOPED: Partial<Record<RouteKey, string>> = {
   'GET /api/me': 'the caller',
+  'DELETE /api/me':
+    'erases the caller’s own account, and only with their password (and code) in the body: probed with {} (400); a stranger has no password of A’s, and the caller is the only account it can reach',
   'GET /api/notifications':
     'the caller’s notices (probed with ?relationshipId= of A’s relationship)',
   'POST /api/notifications/seen': 'marks the caller’s notices (probed with A’s relationshipId)',

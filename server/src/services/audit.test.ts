@@ -76,4 +76,28 @@ describe('AuditLog', () => {
     await log.record(m, 'read', 'checkins');
     expect(await rowsOf(m.relationship.id)).toHaveLength(1);
   });
+
+  it('fails only the read whose row cannot be written when it shares a batch with others', async () => {
+    const m = await therapistMembership();
+    const log = new AuditLog(t.services.db);
+    const gone: Membership = {
+      ...m,
+      relationship: { ...m.relationship, clientId: randomUUID() },
+    };
+    // The first read is written alone; the rest wait together for the next batch.
+    const results = await Promise.allSettled([
+      log.record(m, 'read', 'checkin', 'first'),
+      log.record(m, 'read', 'checkin', 'a'),
+      log.record(gone, 'read', 'checkin', 'erased'),
+      log.record(m, 'read', 'checkin', 'b'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    const rows = await rowsOf(m.relationship.id);
+    expect(rows.map((r) => r.subjectId).sort()).toEqual(['a', 'b', 'first']);
+  });
 });

@@ -93,13 +93,19 @@ export class AuditLog {
         () => {
           for (const w of batch) w.resolve();
         },
-        (error: unknown) => {
-          for (const w of batch) w.reject(error);
-        },
+        // One row that cannot be written (its subject erased a moment ago) must not fail the
+        // reads of everyone else in the batch: each row is then tried on its own.
+        (error: unknown) => (batch.length === 1 ? batch[0]!.reject(error) : this.oneByOne(batch)),
       )
       .finally(() => {
         this.writing = false;
         if (this.queue.length > 0) this.write();
       });
+  }
+
+  private async oneByOne(batch: Waiting[]): Promise<void> {
+    for (const w of batch) {
+      await this.db.insert(auditEvents).values(w.row).then(w.resolve, w.reject);
+    }
   }
 }

@@ -194,6 +194,11 @@ export function MessagesTab({ page, viewer }: { page: RelationshipPage; viewer: 
       </section>
       {ended ? (
         <p className="note">This relationship has ended, so no new messages can be sent.</p>
+      ) : page.relationship.mode !== 'connected' ? (
+        <p className="note">
+          These are kept from when you were connected. New messages can be sent once you and {other}{' '}
+          are connected on Attune again.
+        </p>
       ) : (
         <>
           <Compose relationshipId={relationshipId} viewer={viewer} other={other} />

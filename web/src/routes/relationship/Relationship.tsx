@@ -3,6 +3,7 @@ import { Tab, TabList, TabPanel, Tabs } from 'react-aria-components';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { User } from '../../api/auth';
 import { ApiError } from '../../api/client';
+import { inOrder, useMessages } from '../../api/messages';
 import { type RelationshipPage, useRelationshipPage } from '../../api/relationships';
 import { Page } from '../../components/Page';
 import { SignedIn } from '../../components/SignedIn';
@@ -78,13 +79,18 @@ function intro(page: RelationshipPage, viewer: User['role']): string {
 function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: User['role'] }) {
   const [search, setSearch] = useSearchParams();
   const requested = search.get('tab');
+  const { relationship } = page;
+  // A client whose therapist erased their account keeps the messages of that time: the tab
+  // stays for them, to read.
+  const solo = relationship.mode !== 'connected';
+  const kept = useMessages(relationship.id, solo && viewer === 'client');
+  const showMessages = !solo || inOrder(kept.data).length > 0;
   const tab: TabId =
     isTab(requested) &&
     !(requested === 'letters' && viewer !== 'client') &&
-    !(requested === 'messages' && page.relationship.mode !== 'connected')
+    !(requested === 'messages' && !showMessages)
       ? requested
       : 'timeline';
-  const { relationship } = page;
   const other = viewer === 'client' ? relationship.therapistName : page.clientName;
 
   const select = (key: Key) => {
@@ -132,7 +138,7 @@ function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: Us
           <Tab id="agreement" className="tab">
             Agreement
           </Tab>
-          {relationship.mode === 'connected' ? (
+          {showMessages ? (
             <Tab id="messages" className="tab">
               Messages
             </Tab>
@@ -161,7 +167,7 @@ function RelationshipView({ page, viewer }: { page: RelationshipPage; viewer: Us
         <TabPanel id="agreement" className="tab-panel">
           <AgreementTab page={page} viewer={viewer} />
         </TabPanel>
-        {relationship.mode === 'connected' ? (
+        {showMessages ? (
           <TabPanel id="messages" className="tab-panel">
             <MessagesTab page={page} viewer={viewer} />
           </TabPanel>
