@@ -23,6 +23,7 @@ import { useSubmit } from '../../api/useSubmit';
 import { useAnnounce } from '../../components/Announcer';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { FormMessage } from '../../components/FormMessage';
+import { LoadFailed } from '../../components/LoadFailed';
 import { Page } from '../../components/Page';
 import { PasswordInput } from '../../components/PasswordInput';
 import { SignedIn } from '../../components/SignedIn';
@@ -195,14 +196,7 @@ function TwoFactor({ user }: { user: User }) {
   } else if (status.isPending) {
     body = <p className="quiet">Loading…</p>;
   } else if (status.isError) {
-    body = (
-      <div className="form-message" role="alert">
-        <p>We couldn't load this just now. {status.error.message}</p>
-        <button type="button" className="button" onClick={() => void status.refetch()}>
-          Try again
-        </button>
-      </div>
-    );
+    body = <LoadFailed what="this" error={status.error} onRetry={status.refetch} />;
   } else if (status.data.enabled) {
     body = (
       <>
@@ -358,12 +352,7 @@ function SignInActivity() {
       {activity.isPending ? (
         <p className="quiet">Loading…</p>
       ) : activity.isError ? (
-        <div className="form-message" role="alert">
-          <p>We couldn't load this list just now. {activity.error.message}</p>
-          <button type="button" className="button" onClick={() => void activity.refetch()}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="this list" error={activity.error} onRetry={activity.refetch} />
       ) : events.length === 0 ? (
         <p className="quiet">Nothing yet.</p>
       ) : (
@@ -406,12 +395,7 @@ function SignIns() {
       {signIns.isPending ? (
         <p className="quiet">Loading…</p>
       ) : signIns.isError ? (
-        <div className="form-message" role="alert">
-          <p>We couldn't load this list just now. {signIns.error.message}</p>
-          <button type="button" className="button" onClick={() => void signIns.refetch()}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="this list" error={signIns.error} onRetry={signIns.refetch} />
       ) : (
         <>
           <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
