@@ -6,15 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as schema from '../db/schema.ts';
 import { buildClient, buildTherapist, type Person } from '../test/factories.ts';
 import { startTestApp } from '../test/harness.ts';
-import {
-  accept,
-  buildRelationship,
-  calm,
-  connect,
-  daysFromNow,
-  invite,
-  someAddress,
-} from '../test/world.ts';
+import { buildRelationship, calm, daysFromNow, someAddress } from '../test/world.ts';
+import { type AttackWorld, buildAttackWorld, ok, type RecordedRoute, tag } from './attack-world.ts';
 import {
   C_IS_A_PARTNER,
   casesOf,
@@ -22,7 +15,6 @@ import {
   type IdName,
   MEMBER_404,
   type Method,
-  type Recorded,
   type RouteCase,
   type RouteKey,
   routeKeys,
@@ -40,42 +32,30 @@ import {
 
 // Every route the app registers, hidden ones included: an onRoute hook on every Fastify instance,
 // added before app.ts registers anything.
-const recorded = vi.hoisted(() => [] as { method: string | string[]; url: string }[]);
+const recorded = vi.hoisted(() => [] as RecordedRoute[]);
 vi.mock('fastify', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('fastify')>();
-  const original = actual.default;
-  const recording = ((options?: Parameters<typeof original>[0]) => {
-    const app = original(options);
-    app.addHook('onRoute', (route) => {
-      recorded.push({ method: route.method, url: route.url });
-    });
-    return app;
-  }) as typeof original;
-  return { ...actual, default: recording, fastify: recording };
+  const { recordingFastify } = await import('./attack-world.ts');
+  return recordingFastify(await importOriginal(), recorded);
 });
 
 /** Cases that fail today because of a real authorization bug (name: what is wrong). */
 const KNOWN_BUGS: Record<string, string> = {};
 
 const t = await startTestApp();
-const { keys, problems: keyProblems } = routeKeys(recorded as Recorded[]);
+const { keys, problems: keyProblems } = routeKeys(recorded);
 const { cases, problems: caseProblems } = casesOf(keys);
 
 afterAll(async () => {
   await t.close();
 });
 
-type World = {
-  A: Person;
-  T: Person;
-  C: Person;
+type World = AttackWorld & {
   B: Person;
   /** B's own therapist, connected to B only. */
   TB: Person;
   U: Person;
   /** B's own things, for references to A's world in bodies. */
   own: { relationship: string; letter: string; agendaItem: string; rupture: string };
-  ids: Record<IdName, string>;
   /** Everything of A's world that must never reach a stranger: label → value. */
   needles: Record<string, string>;
   /** Ids that name A's world in a database row. */
@@ -83,224 +63,40 @@ type World = {
 };
 
 let w: World;
-const id = (name: IdName) => w.ids[name];
-
-const tag = () => randomUUID().slice(0, 8);
-const secret = (what: string) => `${what}-secret-${tag()}`;
-
-async function ok<T>(response: Promise<LightMyRequestResponse>, status: number, pick: string) {
-  const r = await response;
-  expect(r.statusCode, r.body).toBe(status);
-  return r.json<Record<string, T>>()[pick] as T;
-}
+const id = (name: IdName) => w.id(name);
 
 type WithId = { id: string };
 
 async function buildWorld(): Promise<World> {
   const app = t.app;
-  const names = {
-    A: `Aurelia-${tag()}`,
-    T: `Dr-Thorne-${tag()}`,
-    C: `Caspian-${tag()}`,
-    therapistName: `Thorne-as-A-calls-them-${tag()}`,
-  };
-  const A = await buildClient(app, names.A);
-  const T = await buildTherapist(app, names.T);
-  const C = await buildClient(app, names.C);
+  const world = await buildAttackWorld(app);
+  const { A, T, C, ids, cRelationship: cRel } = world;
   const B = await buildClient(app, `Bystander-${tag()}`);
   const U = await buildTherapist(app, `Dr-Unrelated-${tag()}`);
   const bWorld = await buildRelationship(app, { client: B, mode: 'connected' });
   const TB = bWorld.therapist;
   const relB = bWorld.relationship.id;
 
-  const created = await buildRelationship(app, { client: A, therapistName: names.therapistName });
-  const rel = created.relationship.id;
-  const code = (await invite(A, rel)).code;
-  const accepted = await accept(T, code);
-  expect(accepted.statusCode, accepted.body).toBe(200);
-  const cRel = (await buildRelationship(app, { client: C })).relationship.id;
-  await connect(C, cRel, T);
-
-  const texts = {
-    agreement: secret('agreement-contact'),
-    checkinNote: secret('checkin-note'),
-    privateTitle: secret('private-rupture-title'),
-    privateText: secret('private-rupture-text'),
-    sharedTitle: secret('shared-rupture-title'),
-    sharedText: secret('shared-rupture-text'),
-    repairNote: secret('repair-note'),
-    letterTitle: secret('letter-title'),
-    letterBody: secret('letter-body'),
-    partName: secret('part-name'),
-    goodMoment: secret('good-moment'),
-    agenda: secret('agenda-item'),
-    messageFromA: secret('message-from-a'),
-    messageFromT: secret('message-from-t'),
-    requestNote: secret('request-note'),
-    timeOffNote: secret('time-off-note'),
-  };
-
-  const post = (p: Person, url: string, payload: object, method: Method = 'POST') =>
-    p.request({ method, url, payload });
-  const agreement = {
-    replyTimeHours: 48,
-    sessionFrequencyDays: 7,
-    contact: texts.agreement,
-    availability: 'Weekdays.',
-    scheduling: 'By message.',
-    roomRules: 'Be kind.',
-    emergency: 'Call the crisis line.',
-  };
-  await ok(post(T, `/api/relationships/${rel}/agreement`, agreement, 'PUT'), 201, 'agreement');
-  const acknowledged = await post(A, `/api/relationships/${rel}/agreement/acknowledge`, {
-    version: 1,
-  });
-  expect(acknowledged.statusCode, acknowledged.body).toBe(200);
-
-  const appointment = (startsAt: string) =>
-    ok<WithId>(
-      post(A, `/api/relationships/${rel}/appointments`, {
-        startsAt,
-        durationMinutes: 50,
-        kind: 'individual',
-      }),
-      201,
-      'appointment',
-    );
-  const past = await appointment(daysFromNow(-2));
-  const future = await appointment(daysFromNow(9));
-  const checkin = await ok<WithId>(
-    post(A, `/api/appointments/${past.id}/checkins`, {
-      ...calm,
-      note: texts.checkinNote,
-      shared: true,
-    }),
-    201,
-    'checkin',
-  );
-  const part = await ok<WithId>(
-    post(A, '/api/parts', { name: texts.partName, description: 'The part that keeps watch.' }),
-    201,
-    'part',
-  );
-  const rupture = (title: string, whatHappened: string, visibility: string) =>
-    ok<WithId>(
-      post(A, `/api/relationships/${rel}/ruptures`, {
-        title,
-        occurredAt: daysFromNow(-3),
-        whatHappened,
-        intensity: 3,
-        partIds: [part.id],
-        visibility,
-      }),
-      201,
-      'rupture',
-    );
-  const privateRupture = await rupture(texts.privateTitle, texts.privateText, 'private');
-  const sharedRupture = await rupture(texts.sharedTitle, texts.sharedText, 'shared');
-  const repair = await ok<WithId>(
-    post(A, `/api/ruptures/${sharedRupture.id}/repairs`, {
-      at: daysFromNow(-1),
-      kind: 'talked-in-session',
-      by: 'client',
-      note: texts.repairNote,
-    }),
-    201,
-    'repair',
-  );
-  const letter = await ok<WithId>(
-    post(A, `/api/relationships/${rel}/letters`, {
-      title: texts.letterTitle,
-      body: texts.letterBody,
-      ruptureId: privateRupture.id,
-    }),
-    201,
-    'letter',
-  );
-  const goodMoment = await ok<WithId>(
-    post(A, `/api/relationships/${rel}/good-moments`, {
-      at: daysFromNow(-1),
-      text: texts.goodMoment,
-    }),
-    201,
-    'goodMoment',
-  );
-  const agendaItem = await ok<WithId>(
-    post(A, `/api/relationships/${rel}/agenda`, { text: texts.agenda }),
-    201,
-    'item',
-  );
-  const messageFromA = await ok<WithId>(
-    post(A, `/api/relationships/${rel}/messages`, { body: texts.messageFromA, urgent: true }),
-    201,
-    'message',
-  );
-  const messageFromT = await ok<WithId>(
-    post(T, `/api/relationships/${rel}/messages`, { body: texts.messageFromT }),
-    201,
-    'message',
-  );
-  const startsOn = daysFromNow(1).slice(0, 10);
-  const slot = await ok<WithId>(
-    post(T, `/api/relationships/${rel}/slots`, {
-      weekday: 3,
-      time: '10:00',
-      timezone: 'Europe/London',
-      everyWeeks: 1,
-      durationMinutes: 50,
-      startsOn,
-    }),
-    201,
-    'slot',
-  );
-  const timeOff = await ok<WithId>(
-    post(T, '/api/time-off', {
-      from: daysFromNow(200),
-      to: daysFromNow(201),
-      note: texts.timeOffNote,
-    }),
-    201,
-    'timeOff',
-  );
-  const openTime = await ok<WithId>(
-    post(T, '/api/open-times', { startsAt: daysFromNow(30, 3), durationMinutes: 50 }),
-    201,
-    'openTime',
-  );
-  const request = await ok<WithId>(
-    post(A, `/api/relationships/${rel}/appointment-requests`, {
-      options: [{ startsAt: daysFromNow(5, 2), durationMinutes: 50 }],
-      note: texts.requestNote,
-    }),
-    201,
-    'request',
-  );
-  const couple = await ok<WithId>(
-    post(T, '/api/couples', { relationshipIds: [rel, cRel] }),
-    201,
-    'couple',
-  );
-  await ok(post(A, `/api/couples/${couple.id}/consent`, {}), 200, 'couple');
-  await ok(post(C, `/api/couples/${couple.id}/consent`, {}), 200, 'couple');
   const feed = await A.request({ method: 'GET', url: '/api/me/calendar-token' });
   expect(feed.statusCode, feed.body).toBe(200);
   const calendarToken = feed.json<{ token: string }>().token;
 
+  const post = (url: string, payload: object) => B.request({ method: 'POST', url, payload });
   const own = {
     relationship: relB,
     letter: (
       await ok<WithId>(
-        post(B, `/api/relationships/${relB}/letters`, { title: 'B’s', body: 'B’s' }),
+        post(`/api/relationships/${relB}/letters`, { title: 'B’s', body: 'B’s' }),
         201,
         'letter',
       )
     ).id,
     agendaItem: (
-      await ok<WithId>(post(B, `/api/relationships/${relB}/agenda`, { text: 'B’s' }), 201, 'item')
+      await ok<WithId>(post(`/api/relationships/${relB}/agenda`, { text: 'B’s' }), 201, 'item')
     ).id,
     rupture: (
       await ok<WithId>(
-        post(B, `/api/relationships/${relB}/ruptures`, {
+        post(`/api/relationships/${relB}/ruptures`, {
           title: 'B’s',
           occurredAt: daysFromNow(-1),
           whatHappened: 'B’s',
@@ -312,32 +108,7 @@ async function buildWorld(): Promise<World> {
     ).id,
   };
 
-  const signIns = await A.request({ method: 'GET', url: '/api/me/sessions' });
-  const signIn = signIns.json<{ items: { id: string }[] }>().items[0]?.id;
-  if (!signIn) throw new Error('A has no sign-in to list');
-
-  const ids: Record<IdName, string> = {
-    relationship: rel,
-    pastAppointment: past.id,
-    futureAppointment: future.id,
-    checkin: checkin.id,
-    privateRupture: privateRupture.id,
-    sharedRupture: sharedRupture.id,
-    repair: repair.id,
-    letter: letter.id,
-    part: part.id,
-    goodMoment: goodMoment.id,
-    agendaItem: agendaItem.id,
-    messageFromA: messageFromA.id,
-    messageFromT: messageFromT.id,
-    slot: slot.id,
-    timeOff: timeOff.id,
-    openTime: openTime.id,
-    request: request.id,
-    couple: couple.id,
-    usedInviteCode: code,
-    signIn,
-  };
+  const code = ids.usedInviteCode;
   const people = { A, T, C };
   const needles: Record<string, string> = {
     ...Object.fromEntries(Object.entries(ids).map(([k, v]) => [`id of ${k}`, v])),
@@ -349,12 +120,12 @@ async function buildWorld(): Promise<World> {
         [`${who}'s name`, p.displayName],
       ]),
     ),
-    'the name A gave T': names.therapistName,
+    'the name A gave T': world.therapistName,
     'A’s calendar token': calendarToken,
-    ...texts,
+    ...world.texts,
   };
   const worldIds = [...Object.values(ids), cRel, A.id, T.id, C.id].filter((v) => v !== code);
-  return { A, T, C, B, TB, U, own, ids, needles, worldIds };
+  return { ...world, B, TB, U, own, needles, worldIds };
 }
 
 /** Valid bodies, so a stranger's call gets past validation to the authorization it tests. */

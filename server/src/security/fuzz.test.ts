@@ -1,20 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildClient, buildTherapist, type Person, sessionCookieOf } from '../test/factories.ts';
+import { type Person, sessionCookieOf } from '../test/factories.ts';
 import { databaseKind, startTestApp } from '../test/harness.ts';
-import {
-  accept,
-  buildRelationship,
-  calm,
-  connect,
-  daysFromNow,
-  invite,
-  someAddress,
-} from '../test/world.ts';
+import { daysFromNow, someAddress } from '../test/world.ts';
+import { type AttackWorld, buildAttackWorld, type RecordedRoute } from './attack-world.ts';
 import {
   type BodyCase,
   bodyCases,
@@ -35,7 +29,6 @@ import {
   PARAMS,
   PUBLIC,
   QUERIES,
-  type Recorded,
   type RouteKey,
   routeKeys,
   STREAMS,
@@ -43,7 +36,7 @@ import {
 
 /**
  * Property-based fuzzing of every JSON route, driven by the routes the app registers (an onRoute
- * hook, as in authz-matrix.test.ts), so a new route is fuzzed without being listed anywhere.
+ * hook, recordingFastify in attack-world.ts), so a new route is fuzzed without being listed anywhere.
  * Every route with a body (POST/PUT/PATCH/DELETE) gets hostile bodies derived from its own Zod
  * schema (fuzz-arbitraries.ts); every GET with a query schema gets hostile query strings, and every
  * other GET a few. Requests are made as the client A and their therapist T, on the ids of A's
@@ -60,23 +53,10 @@ import {
  * the number of requests per route.
  */
 
-type RecordedRoute = Recorded & { schema?: { body?: unknown; querystring?: unknown } };
 const recorded = vi.hoisted(() => [] as RecordedRoute[]);
 vi.mock('fastify', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('fastify')>();
-  const original = actual.default;
-  const recording = ((options?: Parameters<typeof original>[0]) => {
-    const app = original(options);
-    app.addHook('onRoute', (route) => {
-      recorded.push({
-        method: route.method,
-        url: route.url,
-        schema: route.schema as RecordedRoute['schema'],
-      });
-    });
-    return app;
-  }) as typeof original;
-  return { ...actual, default: recording, fastify: recording };
+  const { recordingFastify } = await import('./attack-world.ts');
+  return recordingFastify(await importOriginal(), recorded);
 });
 
 const NUL_TEST = 'a NUL character in any text field';
@@ -173,186 +153,33 @@ type Member = {
   /** A fuzzed call may have ended the session (logout, sign-out everywhere, erasure…). */
   stale: boolean;
 };
+let world: AttackWorld;
 let A: Member;
 let T: Member;
-let ids: Partial<Record<IdName, string>>;
 let refs: Refs;
 
-type WithId = { id: string };
-
-async function created<R>(response: Promise<LightMyRequestResponse>, pick: string): Promise<R> {
-  const r = await response;
-  expect(r.statusCode, r.body).toBeLessThan(300);
-  return r.json<Record<string, R>>()[pick] as R;
-}
-
 async function buildWorld() {
-  const app = t.app;
-  const a = await buildClient(app, 'Aurelia');
-  const therapist = await buildTherapist(app, 'Dr Thorne');
-  const c = await buildClient(app, 'Caspian');
-  const rel = (await buildRelationship(app, { client: a })).relationship.id;
-  const code = (await invite(a, rel)).code;
-  const accepted = await accept(therapist, code);
-  expect(accepted.statusCode, accepted.body).toBe(200);
-  const cRel = (await buildRelationship(app, { client: c })).relationship.id;
-  await connect(c, cRel, therapist);
-
-  const post = (p: Person, url: string, payload: object, method: Method = 'POST') =>
-    p.request({ method, url, payload });
-  await created(
-    post(
-      therapist,
-      `/api/relationships/${rel}/agreement`,
-      {
-        replyTimeHours: 48,
-        contact: 'By message.',
-        availability: 'Weekdays.',
-        scheduling: 'By message.',
-        roomRules: 'Be kind.',
-        emergency: 'Call the crisis line.',
-      },
-      'PUT',
-    ),
-    'agreement',
-  );
-  const appointment = (startsAt: string) =>
-    created<WithId>(
-      post(a, `/api/relationships/${rel}/appointments`, {
-        startsAt,
-        durationMinutes: 50,
-        kind: 'individual',
-      }),
-      'appointment',
-    );
-  const past = await appointment(daysFromNow(-2));
-  const future = await appointment(daysFromNow(9));
-  const checkin = await created<WithId>(
-    post(a, `/api/appointments/${past.id}/checkins`, { ...calm, note: 'ok', shared: true }),
-    'checkin',
-  );
-  const part = await created<WithId>(post(a, '/api/parts', { name: 'The watcher' }), 'part');
-  const rupture = (visibility: string) =>
-    created<WithId>(
-      post(a, `/api/relationships/${rel}/ruptures`, {
-        title: `A ${visibility} rupture`,
-        occurredAt: daysFromNow(-3),
-        whatHappened: 'It happened.',
-        intensity: 3,
-        partIds: [part.id],
-        visibility,
-      }),
-      'rupture',
-    );
-  const privateRupture = await rupture('private');
-  const sharedRupture = await rupture('shared');
-  const repair = await created<WithId>(
-    post(a, `/api/ruptures/${sharedRupture.id}/repairs`, {
-      at: daysFromNow(-1),
-      kind: 'talked-in-session',
-      by: 'client',
-    }),
-    'repair',
-  );
-  const letter = await created<WithId>(
-    post(a, `/api/relationships/${rel}/letters`, { title: 'Dear T', body: 'A letter.' }),
-    'letter',
-  );
-  const goodMoment = await created<WithId>(
-    post(a, `/api/relationships/${rel}/good-moments`, { at: daysFromNow(-1), text: 'Warm.' }),
-    'goodMoment',
-  );
-  const agendaItem = await created<WithId>(
-    post(a, `/api/relationships/${rel}/agenda`, { text: 'Talk about it.' }),
-    'item',
-  );
-  const messageFromA = await created<WithId>(
-    post(a, `/api/relationships/${rel}/messages`, { body: 'Hello.', urgent: true }),
-    'message',
-  );
-  const messageFromT = await created<WithId>(
-    post(therapist, `/api/relationships/${rel}/messages`, { body: 'Hello back.' }),
-    'message',
-  );
-  const slot = await created<WithId>(
-    post(therapist, `/api/relationships/${rel}/slots`, {
-      weekday: 3,
-      time: '10:00',
-      timezone: 'Europe/London',
-      everyWeeks: 1,
-      durationMinutes: 50,
-      startsOn: daysFromNow(1).slice(0, 10),
-    }),
-    'slot',
-  );
-  const timeOff = await created<WithId>(
-    post(therapist, '/api/time-off', { from: daysFromNow(200), to: daysFromNow(201) }),
-    'timeOff',
-  );
-  const openTime = await created<WithId>(
-    post(therapist, '/api/open-times', { startsAt: daysFromNow(30, 3), durationMinutes: 50 }),
-    'openTime',
-  );
-  const request = await created<WithId>(
-    post(a, `/api/relationships/${rel}/appointment-requests`, {
-      options: [{ startsAt: daysFromNow(5, 2), durationMinutes: 50 }],
-    }),
-    'request',
-  );
-  const couple = await created<WithId>(
-    post(therapist, '/api/couples', { relationshipIds: [rel, cRel] }),
-    'couple',
-  );
-  await created(post(a, `/api/couples/${couple.id}/consent`, {}), 'couple');
-  await created(post(c, `/api/couples/${couple.id}/consent`, {}), 'couple');
-  const signIns = await a.request({ method: 'GET', url: '/api/me/sessions' });
-  const signIn = signIns.json<{ items: WithId[] }>().items[0]?.id;
-
-  ids = {
-    relationship: rel,
-    pastAppointment: past.id,
-    futureAppointment: future.id,
-    checkin: checkin.id,
-    privateRupture: privateRupture.id,
-    sharedRupture: sharedRupture.id,
-    repair: repair.id,
-    letter: letter.id,
-    part: part.id,
-    goodMoment: goodMoment.id,
-    agendaItem: agendaItem.id,
-    messageFromA: messageFromA.id,
-    messageFromT: messageFromT.id,
-    slot: slot.id,
-    timeOff: timeOff.id,
-    openTime: openTime.id,
-    request: request.id,
-    couple: couple.id,
-    usedInviteCode: code,
-    signIn,
-  };
+  world = await buildAttackWorld(t.app);
+  const { ids, cRelationship: cRel } = world;
   refs = {
-    ids: [...Object.values(ids).filter((v) => v !== undefined), cRel],
+    ids: [...Object.values(ids), cRel],
     // What the bodies' reference fields name in this world, so valid-looking bases get through.
     byField: {
-      ruptureId: [privateRupture.id, sharedRupture.id],
-      partIds: [part.id],
-      appointmentId: [past.id],
-      letterId: [letter.id],
-      openTimeId: [openTime.id],
-      relationshipIds: [rel, cRel],
-      relationshipId: [rel],
-      ids: [messageFromA.id, messageFromT.id],
+      ruptureId: [ids.privateRupture, ids.sharedRupture],
+      partIds: [ids.part],
+      appointmentId: [ids.pastAppointment],
+      letterId: [ids.letter],
+      openTimeId: [ids.openTime],
+      relationshipIds: [ids.relationship, cRel],
+      relationshipId: [ids.relationship],
+      ids: [ids.messageFromA, ids.messageFromT],
     },
   };
-  A = { name: 'A', person: a, cookie: a.cookie, stale: false };
-  T = { name: 'T', person: therapist, cookie: therapist.cookie, stale: false };
+  A = { name: 'A', person: world.A, cookie: world.A.cookie, stale: false };
+  T = { name: 'T', person: world.T, cookie: world.T.cookie, stale: false };
 }
 
-const idOf = (name: IdName) => {
-  const value = ids[name];
-  if (value === undefined) throw new Error(`the fuzz world has no id for ${name}: add it`);
-  return value;
-};
+const idOf = (name: IdName) => world.id(name);
 
 /**
  * Signs the member in again when a fuzzed call ended their session (logout, sign-out…). Routes
@@ -790,7 +617,9 @@ describe('what the fuzzing stored', () => {
       ],
       [`/api/relationships/${rel}/messages`, { body: payload }],
       [`/api/relationships/${rel}/letters`, { title: HTML[1], body: payload }],
-      ['/api/parts', { name: HTML[0], description: payload }],
+      // The random runs may have made a part with this very name: this one is the payload and a
+      // word of its own (names are unique per client).
+      ['/api/parts', { name: `${HTML[0]} ${randomUUID().slice(0, 8)}`, description: payload }],
       [`/api/relationships/${rel}/good-moments`, { at: daysFromNow(-1), text: payload }],
     ] as const) {
       const r = await t.app.inject({

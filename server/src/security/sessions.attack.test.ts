@@ -7,24 +7,11 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashToken } from '../auth/sessions.ts';
 import * as schema from '../db/schema.ts';
-import {
-  buildClient,
-  buildTherapist,
-  type Person,
-  sessionCookieOf,
-  uniqueEmail,
-} from '../test/factories.ts';
+import { buildClient, type Person, sessionCookieOf, uniqueEmail } from '../test/factories.ts';
 import { startTestApp, type TestApp } from '../test/harness.ts';
-import {
-  accept,
-  addAppointment,
-  buildRelationship,
-  calm,
-  daysFromNow,
-  invite,
-  someAddress,
-} from '../test/world.ts';
-import { type IdName, PARAMS, type RouteKey, routeKeys, STREAMS } from './route-table.ts';
+import { daysFromNow, someAddress } from '../test/world.ts';
+import { type AttackWorld, buildAttackWorld, type RecordedRoute } from './attack-world.ts';
+import { PARAMS, type RouteKey, routeKeys, STREAMS } from './route-table.ts';
 
 /**
  * The session and transport part of the attack suite, through the HTTP API: session fixation,
@@ -35,18 +22,10 @@ import { type IdName, PARAMS, type RouteKey, routeKeys, STREAMS } from './route-
 
 // Every route the app registers: an onRoute hook on every Fastify instance (as the
 // authorization matrix does), so a new state-changing route is attacked without being listed.
-const recorded = vi.hoisted(() => [] as { method: string | string[]; url: string }[]);
+const recorded = vi.hoisted(() => [] as RecordedRoute[]);
 vi.mock('fastify', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('fastify')>();
-  const original = actual.default;
-  const recording = ((options?: Parameters<typeof original>[0]) => {
-    const app = original(options);
-    app.addHook('onRoute', (route) => {
-      recorded.push({ method: route.method, url: route.url });
-    });
-    return app;
-  }) as typeof original;
-  return { ...actual, default: recording, fastify: recording };
+  const { recordingFastify } = await import('./attack-world.ts');
+  return recordingFastify(await importOriginal(), recorded);
 });
 
 const MINUTE = 60_000;
@@ -407,125 +386,6 @@ describe('session expiry, on a clock the test moves', () => {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Ids of a real world for the path parameters, so a forged write would have something to hit. */
-type World = { A: Person; T: Person; ids: Partial<Record<IdName, string>> };
-
-async function buildWorld(): Promise<World> {
-  const { client: A, relationship } = await buildRelationship(t.app);
-  const T = await buildTherapist(t.app);
-  const rel = relationship.id;
-  const code = (await invite(A, rel)).code;
-  const accepted = await accept(T, code);
-  expect(accepted.statusCode, accepted.body).toBe(200);
-  async function made(who: Person, url: string, payload: object, pick: string) {
-    const response = await who.request({ method: 'POST', url, payload });
-    expect(response.statusCode, `${url}: ${response.body}`).toBe(201);
-    return response.json<Record<string, { id: string }>>()[pick]?.id ?? '';
-  }
-  const past = await addAppointment(A, rel, { startsAt: daysFromNow(-2) });
-  const future = await addAppointment(A, rel, { startsAt: daysFromNow(9) });
-  const checkin = await made(A, `/api/appointments/${past.id}/checkins`, calm, 'checkin');
-  const part = await made(A, '/api/parts', { name: 'The watcher' }, 'part');
-  const rupture = (visibility: string) =>
-    made(
-      A,
-      `/api/relationships/${rel}/ruptures`,
-      { title: 'Late', occurredAt: daysFromNow(-3), whatHappened: 'x', intensity: 3, visibility },
-      'rupture',
-    );
-  const privateRupture = await rupture('private');
-  const sharedRupture = await rupture('shared');
-  const repair = await made(
-    A,
-    `/api/ruptures/${sharedRupture}/repairs`,
-    { at: daysFromNow(-1), kind: 'talked-in-session', by: 'client', note: 'x' },
-    'repair',
-  );
-  const letter = await made(
-    A,
-    `/api/relationships/${rel}/letters`,
-    { title: 'x', body: 'x' },
-    'letter',
-  );
-  const goodMoment = await made(
-    A,
-    `/api/relationships/${rel}/good-moments`,
-    { at: daysFromNow(-1), text: 'x' },
-    'goodMoment',
-  );
-  const agendaItem = await made(A, `/api/relationships/${rel}/agenda`, { text: 'x' }, 'item');
-  const messageFromA = await made(
-    A,
-    `/api/relationships/${rel}/messages`,
-    { body: 'x', urgent: true },
-    'message',
-  );
-  const messageFromT = await made(
-    T,
-    `/api/relationships/${rel}/messages`,
-    { body: 'x' },
-    'message',
-  );
-  const slot = await made(
-    T,
-    `/api/relationships/${rel}/slots`,
-    {
-      weekday: 3,
-      time: '10:00',
-      timezone: 'Europe/London',
-      everyWeeks: 1,
-      durationMinutes: 50,
-      startsOn: daysFromNow(1).slice(0, 10),
-    },
-    'slot',
-  );
-  const timeOff = await made(
-    T,
-    '/api/time-off',
-    { from: daysFromNow(200), to: daysFromNow(201) },
-    'timeOff',
-  );
-  const openTime = await made(
-    T,
-    '/api/open-times',
-    { startsAt: daysFromNow(30, 3), durationMinutes: 50 },
-    'openTime',
-  );
-  const request = await made(
-    A,
-    `/api/relationships/${rel}/appointment-requests`,
-    { options: [{ startsAt: daysFromNow(5, 2), durationMinutes: 50 }] },
-    'request',
-  );
-  const signIns = await A.request({ method: 'GET', url: '/api/me/sessions' });
-  const signIn = signIns.json<{ items: { id: string }[] }>().items[0]?.id;
-  return {
-    A,
-    T,
-    ids: {
-      relationship: rel,
-      pastAppointment: past.id,
-      futureAppointment: future.id,
-      checkin,
-      privateRupture,
-      sharedRupture,
-      repair,
-      letter,
-      part,
-      goodMoment,
-      agendaItem,
-      messageFromA,
-      messageFromT,
-      slot,
-      timeOff,
-      openTime,
-      request,
-      usedInviteCode: code,
-      ...(signIn ? { signIn } : {}),
-    },
-  };
-}
-
 /**
  * Bodies that the route would accept from its member (A or T), so that a forged request, were it
  * let through, would write: the snapshot would show it. Other routes get `{}`.
@@ -571,7 +431,7 @@ function bodyFor(key: RouteKey, who: Person): object {
 }
 
 /** The route's path with ids of the world (a made-up id where the world has none). */
-function urlFor(key: RouteKey, world: World): string {
+function urlFor(key: RouteKey, world: AttackWorld): string {
   const path = key.slice(key.indexOf(' ') + 1);
   const segments = path.split('/');
   return segments
@@ -633,10 +493,11 @@ const FORGERIES: {
 ];
 
 describe('cross-site request forgery, on every state-changing route of the app', () => {
-  let world: World;
+  /** A's world, for the path parameters, so a forged write would have something to hit. */
+  let world: AttackWorld;
   let before: Map<string, Set<string>>;
   beforeAll(async () => {
-    world = await buildWorld();
+    world = await buildAttackWorld(t.app);
     before = await snapshot();
   }, 60_000);
 
