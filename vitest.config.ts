@@ -20,6 +20,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // expect.poll waits for the page or the server to catch up; on a busy machine that
+          // can take seconds, and a wait is not a speed test.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
         },
       },
     ],
