@@ -14,6 +14,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { SessionStore } from './auth/sessions.ts';
 import { LoginThrottle } from './auth/throttle.ts';
+import { configureCommunity } from './community/config.ts';
 import type { Database } from './db/client.ts';
 import type { Env } from './env.ts';
 import { body, errorHandler, notFound } from './errors.ts';
@@ -29,6 +30,7 @@ import { authRoutes } from './routes/auth/routes.ts';
 import { calendarRoutes } from './routes/calendar/routes.ts';
 import { caseloadRoutes } from './routes/caseload/routes.ts';
 import { checkinRoutes } from './routes/checkins/routes.ts';
+import { communityRoutes } from './routes/community/routes.ts';
 import { coupleRoutes } from './routes/couples/routes.ts';
 import { loadCrisisResources } from './routes/crisis/resources.ts';
 import { crisisRoutes } from './routes/crisis/routes.ts';
@@ -63,6 +65,8 @@ export type AppOptions = {
 function pathOnly(url: string | undefined): string | undefined {
   return url?.split('?')[0];
 }
+
+const HOUR = 3_600_000;
 
 export async function buildApp(
   env: Env,
@@ -156,6 +160,15 @@ export async function buildApp(
     audit: new AuditLog(database.db),
     notifier: new Notifier(database),
   };
+  // The community's rate limits, when the operator set them (the defaults are in config.ts).
+  configureCommunity(services, {
+    ...(env.communityAsksPerHour
+      ? { asks: { limit: env.communityAsksPerHour, windowMs: HOUR } }
+      : {}),
+    ...(env.communityAnswersPerHour
+      ? { answers: { limit: env.communityAnswersPerHour, windowMs: HOUR } }
+      : {}),
+  });
   app.addHook('onClose', async () => {
     await sessions.stop();
   });
@@ -206,6 +219,7 @@ export async function buildApp(
     calendarRoutes,
     scheduleRoutes,
     securityRoutes,
+    communityRoutes,
   ]) {
     await app.register(routes, { services });
   }

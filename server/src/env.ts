@@ -39,6 +39,8 @@ const EnvSchema = z.object({
     .optional(),
   ATTUNE_OPERATOR_TOKEN_FILE: z.string().min(1).optional(),
   ATTUNE_SECRET_KEY_FILE: z.string().min(1).optional(),
+  ATTUNE_COMMUNITY_ASKS_PER_HOUR: positiveInt.optional(),
+  ATTUNE_COMMUNITY_ANSWERS_PER_HOUR: positiveInt.optional(),
 });
 
 export type Env = {
@@ -68,6 +70,10 @@ export type Env = {
    * in the data directory, made on first start.
    */
   secretKeyFile: string | undefined;
+  /** Community questions and asks per person an hour; undefined: the default (20). */
+  communityAsksPerHour: number | undefined;
+  /** Community answers per person an hour; undefined: the default (60). */
+  communityAnswersPerHour: number | undefined;
 };
 
 export class EnvError extends Error {}
@@ -107,5 +113,7 @@ export function readEnv(source: Record<string, string | undefined>): Env {
     operatorTokenFile: e.ATTUNE_OPERATOR_TOKEN_FILE,
     secretKeyFile:
       e.ATTUNE_SECRET_KEY_FILE === undefined ? undefined : path.resolve(e.ATTUNE_SECRET_KEY_FILE),
+    communityAsksPerHour: e.ATTUNE_COMMUNITY_ASKS_PER_HOUR,
+    communityAnswersPerHour: e.ATTUNE_COMMUNITY_ANSWERS_PER_HOUR,
   };
 }

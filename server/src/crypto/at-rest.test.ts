@@ -6,9 +6,10 @@ import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantModerator } from '../community/moderators.ts';
 import { openDatabase } from '../db/client.ts';
 import { SEALED_COLUMNS } from '../db/schema.ts';
-import type { Person } from '../test/factories.ts';
+import { buildClient, type Person } from '../test/factories.ts';
 import {
   databaseKind,
   type FreshDatabase,
@@ -121,6 +122,55 @@ async function writeEverything() {
     options: [{ startsAt: daysFromNow(10), durationMinutes: 50 }],
     note: word('request api'),
   });
+  // The community: a profile with a bio and mute words, an anonymous ask (title, content
+  // warning; sealed asker, the asker's own list) and its answer, an at-risk report with a note
+  // (a care notification), a suspension with a reason (notification and moderation log).
+  const moderator = await buildClient(t.app, `Mod-${tag}`);
+  await grantModerator(t.services.db, moderator.email);
+  const profile = (p: Person, pseudonym: string) =>
+    p.request({
+      method: 'PUT',
+      url: '/api/community/profile',
+      payload: { pseudonym, askBoxOpen: true, allowAnonymous: true, bio: word(`bio ${pseudonym}`) },
+    });
+  expect((await profile(client, `asker${tag}`)).statusCode).toBe(200);
+  expect((await profile(therapist, `answerer${tag}`)).statusCode).toBe(200);
+  const muted = await client.request({
+    method: 'PUT',
+    url: '/api/community/mute-words',
+    payload: { words: [word('muteword')] },
+  });
+  expect(muted.statusCode, muted.body).toBe(200);
+  const ask = (
+    await post(client, '/api/community/questions', {
+      title: word('ask title api'),
+      body: word('ask body api'),
+      contentWarning: word('ask warning api'),
+      to: `answerer${tag}`,
+      anonymous: true,
+    })
+  ).question;
+  await post(therapist, `/api/community/questions/${ask.id}/answers`, {
+    body: word('answer body api'),
+    contentWarning: word('answer warning api'),
+  });
+  await post(therapist, '/api/community/reports', {
+    targetType: 'question',
+    targetId: ask.id,
+    reason: 'at-risk',
+    note: word('report note api'),
+  });
+  const suspended = await moderator.request({
+    method: 'POST',
+    url: '/api/community/moderation/actions',
+    payload: {
+      targetType: 'profile',
+      targetId: `answerer${tag}`,
+      action: 'suspend',
+      reason: word('moderation reason api'),
+    },
+  });
+  expect(suspended.statusCode, suspended.body).toBe(200);
   return { client, rel };
 }
 

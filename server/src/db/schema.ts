@@ -729,3 +729,284 @@ export const emailOutbox = pgTable(
   },
   (t) => [index('email_outbox_created_idx').on(t.createdAt)],
 );
+
+/* ---------------------------------------------------------------------------------------------
+ * The community (docs/COMMUNITY.md, docs/api/community.md). Community tables reach an account
+ * only through community_profiles.user_id; an anonymous asker is kept only as a sealed value
+ * (community_questions.asker), erased after the retention, and blocks, reports and rate limits
+ * hold keyed digests (server/src/community/refs.ts), never an id.
+ * ------------------------------------------------------------------------------------------- */
+
+export const COMMUNITY_POST_STATUSES = ['held', 'published', 'removed'] as const;
+
+/** A person's pseudonymous community identity, one per account. */
+export const communityProfiles = pgTable(
+  'community_profiles',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .unique()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** Public, so in plain; unique regardless of case (the index below). */
+    pseudonym: text('pseudonym').notNull(),
+    bio: sealedText('community_profiles.bio')('bio'),
+    askBoxOpen: boolean('ask_box_open').notNull(),
+    allowAnonymous: boolean('allow_anonymous').notNull(),
+    /** Set when a moderator approves the profile's first public post: later ones are not held. */
+    trustedAt: timestamp('trusted_at', { withTimezone: true }),
+    suspendedAt: timestamp('suspended_at', { withTimezone: true }),
+    suspensionReason: sealedText('community_profiles.suspension_reason')('suspension_reason'),
+    /** Words whose posts are folded for this person (lower-cased). */
+    muteWords: sealedJson<string[]>('community_profiles.mute_words')('mute_words'),
+    /** The ids of this person's own anonymous asks still linked to them (see retention). */
+    anonymousAsks: sealedJson<string[]>('community_profiles.anonymous_asks')('anonymous_asks'),
+    ...timestamps,
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('community_profiles_pseudonym_lower_idx').on(sql`lower(${t.pseudonym})`)],
+);
+
+/** Moderators granted with `npm run admin -- grant-moderator <email>` (beside ATTUNE_MODERATORS). */
+export const communityModerators = pgTable('community_moderators', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** A question on the public board (to_profile_id null) or an ask to a person's ask box. */
+export const communityQuestions = pgTable(
+  'community_questions',
+  {
+    id: uuid('id').primaryKey(),
+    /** The named asker; null for an anonymous ask. */
+    askerProfileId: uuid('asker_profile_id').references(() => communityProfiles.id, {
+      onDelete: 'cascade',
+    }),
+    /** An anonymous asker's profile id, sealed; null for named asks and after the retention. */
+    asker: sealedText('community_questions.asker')('asker'),
+    anonymous: boolean('anonymous').notNull(),
+    toProfileId: uuid('to_profile_id').references(() => communityProfiles.id, {
+      onDelete: 'cascade',
+    }),
+    /** The first question of the thread this one follows up. */
+    followUpOf: uuid('follow_up_of').references((): AnyPgColumn => communityQuestions.id, {
+      onDelete: 'cascade',
+    }),
+    title: sealedText('community_questions.title')('title'),
+    body: sealedText('community_questions.body')('body').notNull(),
+    contentWarning: sealedText('community_questions.content_warning')('content_warning'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    status: text('status', { enum: COMMUNITY_POST_STATUSES }).notNull(),
+    /** False when the asker was blocked by the recipient: accepted, never delivered. */
+    delivered: boolean('delivered').notNull().default(true),
+    /** Crisis language was found: in the moderators' queue until reviewed. */
+    crisis: boolean('crisis').notNull().default(false),
+    crisisReviewedAt: timestamp('crisis_reviewed_at', { withTimezone: true }),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    /** The first published public answer: an ask then appears on the board. */
+    publicAnswerAt: timestamp('public_answer_at', { withTimezone: true }),
+    lastAnswerAt: timestamp('last_answer_at', { withTimezone: true }),
+    askerErasedAt: timestamp('asker_erased_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index('community_questions_board_idx').on(t.status, t.createdAt),
+    index('community_questions_asker_idx').on(t.askerProfileId),
+    index('community_questions_to_idx').on(t.toProfileId, t.createdAt),
+    index('community_questions_follow_up_idx').on(t.followUpOf),
+    index('community_questions_tags_idx').using('gin', t.tags),
+    check('community_questions_status_check', sql`${t.status} in ('held', 'published', 'removed')`),
+    check(
+      'community_questions_anonymous_check',
+      sql`not (${t.anonymous} and ${t.askerProfileId} is not null)`,
+    ),
+  ],
+);
+
+export const communityAnswers = pgTable(
+  'community_answers',
+  {
+    id: uuid('id').primaryKey(),
+    questionId: uuid('question_id')
+      .notNull()
+      .references(() => communityQuestions.id, { onDelete: 'cascade' }),
+    authorProfileId: uuid('author_profile_id')
+      .notNull()
+      .references(() => communityProfiles.id, { onDelete: 'cascade' }),
+    body: sealedText('community_answers.body')('body').notNull(),
+    contentWarning: sealedText('community_answers.content_warning')('content_warning'),
+    /** Only for the (named) asker. */
+    private: boolean('private').notNull(),
+    status: text('status', { enum: COMMUNITY_POST_STATUSES }).notNull(),
+    crisis: boolean('crisis').notNull().default(false),
+    crisisReviewedAt: timestamp('crisis_reviewed_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index('community_answers_question_idx').on(t.questionId, t.createdAt),
+    index('community_answers_author_idx').on(t.authorProfileId),
+    check('community_answers_status_check', sql`${t.status} in ('held', 'published', 'removed')`),
+  ],
+);
+
+/** "This helped": who marked what; only "by me" and "by someone" ever leave the server. */
+export const communityHelped = pgTable(
+  'community_helped',
+  {
+    profileId: uuid('profile_id')
+      .notNull()
+      .references(() => communityProfiles.id, { onDelete: 'cascade' }),
+    questionId: uuid('question_id').references(() => communityQuestions.id, {
+      onDelete: 'cascade',
+    }),
+    answerId: uuid('answer_id').references(() => communityAnswers.id, { onDelete: 'cascade' }),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('community_helped_question_idx').on(t.questionId, t.profileId),
+    uniqueIndex('community_helped_answer_idx').on(t.answerId, t.profileId),
+    index('community_helped_profile_idx').on(t.profileId),
+    check(
+      'community_helped_target_check',
+      sql`(${t.questionId} is null) <> (${t.answerId} is null)`,
+    ),
+  ],
+);
+
+/** Reports. The reporter is kept only as a keyed digest of (reporter, target), for idempotency. */
+export const communityReports = pgTable(
+  'community_reports',
+  {
+    id: uuid('id').primaryKey(),
+    questionId: uuid('question_id').references(() => communityQuestions.id, {
+      onDelete: 'cascade',
+    }),
+    answerId: uuid('answer_id').references(() => communityAnswers.id, { onDelete: 'cascade' }),
+    profileId: uuid('profile_id').references(() => communityProfiles.id, { onDelete: 'cascade' }),
+    reporterKey: text('reporter_key').notNull().unique(),
+    reason: text('reason', { enum: ['harassment', 'spam', 'at-risk', 'other'] }).notNull(),
+    note: sealedText('community_reports.note')('note'),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index('community_reports_question_idx').on(t.questionId),
+    index('community_reports_answer_idx').on(t.answerId),
+    index('community_reports_profile_idx').on(t.profileId),
+    index('community_reports_open_idx').on(t.closedAt, t.createdAt),
+    check(
+      'community_reports_target_check',
+      sql`num_nonnulls(${t.questionId}, ${t.answerId}, ${t.profileId}) = 1`,
+    ),
+    check(
+      'community_reports_reason_check',
+      sql`${t.reason} in ('harassment', 'spam', 'at-risk', 'other')`,
+    ),
+  ],
+);
+
+/**
+ * Who may not reach a person's ask box: a profile (blocked by pseudonym) or an opaque reference
+ * (blocked through a question: a keyed digest of the asker for this owner, never an id).
+ */
+export const communityBlocks = pgTable(
+  'community_blocks',
+  {
+    id: uuid('id').primaryKey(),
+    ownerProfileId: uuid('owner_profile_id')
+      .notNull()
+      .references(() => communityProfiles.id, { onDelete: 'cascade' }),
+    blockedProfileId: uuid('blocked_profile_id').references(() => communityProfiles.id, {
+      onDelete: 'cascade',
+    }),
+    /** Keyed digest of (owner, asker's account); the key id it was made with is beside it. */
+    askerRef: text('asker_ref'),
+    refKeyId: text('ref_key_id'),
+    /** Keyed digest of (owner, question): blocking through the same question twice is one block. */
+    questionKey: text('question_key').unique(),
+    ...timestamps,
+  },
+  (t) => [
+    index('community_blocks_owner_ref_idx').on(t.ownerProfileId, t.askerRef),
+    uniqueIndex('community_blocks_owner_profile_idx').on(t.ownerProfileId, t.blockedProfileId),
+    index('community_blocks_blocked_idx').on(t.blockedProfileId),
+    check(
+      'community_blocks_target_check',
+      sql`(${t.blockedProfileId} is null) <> (${t.askerRef} is null)`,
+    ),
+  ],
+);
+
+/** A pseudonym whose posts a person does not want to see. */
+export const communityMutes = pgTable(
+  'community_mutes',
+  {
+    profileId: uuid('profile_id')
+      .notNull()
+      .references(() => communityProfiles.id, { onDelete: 'cascade' }),
+    mutedProfileId: uuid('muted_profile_id')
+      .notNull()
+      .references(() => communityProfiles.id, { onDelete: 'cascade' }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.profileId, t.mutedProfileId] }),
+    index('community_mutes_muted_idx').on(t.mutedProfileId),
+  ],
+);
+
+/**
+ * The community's own notifications (never the clinical `notifications` table). What they are
+ * about is sealed, so that an answer to an anonymous ask does not link the ask to its asker.
+ */
+export const communityNotifications = pgTable(
+  'community_notifications',
+  {
+    id: uuid('id').primaryKey(),
+    profileId: uuid('profile_id')
+      .notNull()
+      .references(() => communityProfiles.id, { onDelete: 'cascade' }),
+    type: text('type', { enum: ['ask', 'answer', 'care', 'moderation'] }).notNull(),
+    subject: sealedJson<{ questionId?: string; answerId?: string; action?: string }>(
+      'community_notifications.subject',
+    )('subject').notNull(),
+    message: sealedText('community_notifications.message')('message'),
+    reason: sealedText('community_notifications.reason')('reason'),
+    ...timestamps,
+    seenAt: timestamp('seen_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('community_notifications_profile_idx').on(t.profileId, t.createdAt),
+    check(
+      'community_notifications_type_check',
+      sql`${t.type} in ('ask', 'answer', 'care', 'moderation')`,
+    ),
+  ],
+);
+
+/** Fixed-window counters for asks and answers, keyed by an opaque reference; shared by instances. */
+export const communityRateLimits = pgTable('community_rate_limits', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
+});
+
+/** What moderators did, and why (the reason is also sent to the author). */
+export const communityModerationLog = pgTable(
+  'community_moderation_log',
+  {
+    id: uuid('id').primaryKey(),
+    moderatorId: uuid('moderator_id').references(() => users.id, { onDelete: 'set null' }),
+    targetType: text('target_type', { enum: ['question', 'answer', 'profile'] }).notNull(),
+    targetId: uuid('target_id').notNull(),
+    action: text('action', { enum: ['approve', 'remove', 'suspend', 'reinstate'] }).notNull(),
+    reason: sealedText('community_moderation_log.reason')('reason'),
+    ...timestamps,
+  },
+  (t) => [
+    index('community_moderation_log_target_idx').on(t.targetId),
+    index('community_moderation_log_moderator_idx').on(t.moderatorId),
+  ],
+);

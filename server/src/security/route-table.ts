@@ -59,6 +59,15 @@ export const PARAMS: Record<string, Record<string, IdName>> = {
   '/api/couples/:id': { 'A and C with T (both consented)': 'couple' },
   '/api/invites/:code': { 'the code T already used': 'usedInviteCode' },
   '/api/me/sessions/:id': { 'A’s sign-in': 'signIn' },
+  // The community: A's world holds no community objects (buildAttackWorld makes none), so these
+  // are probed with an id of A's clinical world, which must name no question, answer, block or
+  // pseudonym (a UUID is not a valid pseudonym). Community objects' own strangers, asker,
+  // recipient and moderator cases are in server/src/routes/community/*.test.ts.
+  '/api/community/profiles/:pseudonym': { 'a clinical id as pseudonym': 'relationship' },
+  '/api/community/questions/:id': { 'a clinical id as question': 'relationship' },
+  '/api/community/answers/:id': { 'a clinical id as answer': 'messageFromA' },
+  '/api/community/blocks/:id': { 'a clinical id as block': 'relationship' },
+  '/api/community/mutes/:pseudonym': { 'a clinical id as pseudonym': 'relationship' },
 };
 
 /**
@@ -125,6 +134,27 @@ export const SELF_SCOPED: Partial<Record<RouteKey, string>> = {
   'PUT /api/me/email': 'the caller’s own email (needs their password)',
   'GET /api/me/sessions': 'the caller’s own sign-ins',
   'POST /api/me/sessions/sign-out-everywhere': 'ends the caller’s own other sign-ins',
+  // The community (docs/api/community.md): a person's own pseudonymous profile and what they
+  // post, see, mute or block; nothing here takes an account or a relationship.
+  'GET /api/community/profile': 'the caller’s own community profile (null without one)',
+  'PUT /api/community/profile': 'makes or changes the caller’s own community profile',
+  'GET /api/community/tags': 'the fixed list of tags',
+  'POST /api/community/check': 'checks the caller’s own text for crisis language; stores nothing',
+  'POST /api/community/questions': 'the caller asks, under their own profile',
+  'GET /api/community/questions': 'the public board, as the caller may see it',
+  'GET /api/community/my-questions': 'the caller’s own questions and asks',
+  'GET /api/community/inbox': 'asks in the caller’s own ask box',
+  'POST /api/community/reports': 'the caller reports something they can see',
+  'POST /api/community/blocks': 'blocks someone from the caller’s own ask box',
+  'GET /api/community/blocks': 'the caller’s own blocks',
+  'POST /api/community/mutes': 'the caller’s own mutes',
+  'GET /api/community/mutes': 'the caller’s own mutes',
+  'GET /api/community/mute-words': 'the caller’s own mute words',
+  'PUT /api/community/mute-words': 'the caller’s own mute words',
+  'GET /api/community/notifications': 'the caller’s own community notifications',
+  'POST /api/community/notifications/seen': 'marks the caller’s own community notifications',
+  'GET /api/community/moderation/queue': 'moderators only; 404 for everyone else',
+  'POST /api/community/moderation/actions': 'moderators only; 404 for everyone else',
 };
 
 /**
@@ -148,7 +178,14 @@ export const C_IS_A_PARTNER: Partial<Record<RouteKey, string>> = {
  * Routes that validate their body or query before looking the object up, so a stranger with a
  * body that is valid for A's object can still get 400 (never with A's data). Keyed by route.
  */
-export const VALIDATES_BEFORE_AUTHORIZING: Partial<Record<RouteKey, string>> = {};
+export const VALIDATES_BEFORE_AUTHORIZING: Partial<Record<RouteKey, string>> = {
+  'POST /api/community/questions/:id/answers':
+    'the answer body is checked first (400 names only fields); with a valid body a question the caller cannot see is 404 (community.test.ts)',
+  'PUT /api/community/questions/:id/helped':
+    '{helped} is checked first; with it, a question the caller cannot see is 404 (community.test.ts)',
+  'PUT /api/community/answers/:id/helped':
+    '{helped} is checked first; with it, an answer the caller cannot see is 404 (community.test.ts)',
+};
 
 /**
  * The members' GET sweep: every GET answers 2xx for A and T except these 404s by design, keyed
@@ -168,6 +205,12 @@ export const MEMBER_404: Record<string, string> = {
   'T GET /api/relationships/:id/open-times': 'the client’s view of the therapist’s open times',
   'T GET /api/ruptures/:id [private]': 'a private rupture is the client’s alone',
   'T GET /api/ruptures/:id/preview': 'the client’s preview of what sharing would show',
+  'A GET /api/community/profiles/:pseudonym': 'probed with a clinical id: no such pseudonym',
+  'T GET /api/community/profiles/:pseudonym': 'probed with a clinical id: no such pseudonym',
+  'A GET /api/community/questions/:id': 'probed with a clinical id: no such question',
+  'T GET /api/community/questions/:id': 'probed with a clinical id: no such question',
+  'A GET /api/community/moderation/queue': 'moderators only; A is not one',
+  'T GET /api/community/moderation/queue': 'moderators only; T is not one',
 };
 
 /** Query strings a route needs (or is probed with), by route. */
