@@ -125,7 +125,7 @@ describe('the rupture flow by keyboard alone', () => {
 
     // Step 1: every field in order, typed.
     const title = robin.getByLabel('A few words to name it');
-    await tabTo(robin, title, { max: 12 });
+    await tabTo(robin, title, { max: 13 });
     await robin.keyboard.type('The shoes');
     await tabTo(robin, robin.getByLabel('When it happened'), { max: 1 });
     const happened = robin.getByRole('textbox', { name: 'What happened', exact: true });

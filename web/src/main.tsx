@@ -29,6 +29,15 @@ const WhoHasSeen = lazy(() => import('./routes/settings/WhoHasSeen'));
 const Export = lazy(() => import('./routes/settings/Export'));
 const Security = lazy(() => import('./routes/settings/Security'));
 const Erase = lazy(() => import('./routes/settings/Erase'));
+const CommunityBoard = lazy(() => import('./routes/community/Board'));
+const CommunityAsk = lazy(() => import('./routes/community/Ask'));
+const CommunityQuestion = lazy(() => import('./routes/community/QuestionPage'));
+const CommunityInbox = lazy(() => import('./routes/community/Inbox'));
+const CommunityNotifications = lazy(() => import('./routes/community/Notifications'));
+const CommunityProfile = lazy(() => import('./routes/community/MyProfile'));
+const CommunityPerson = lazy(() => import('./routes/community/PersonPage'));
+const CommunityGuidelines = lazy(() => import('./routes/community/GuidelinesPage'));
+const CommunityModeration = lazy(() => import('./routes/community/Moderation'));
 
 const router = createBrowserRouter([
   {
@@ -56,6 +65,15 @@ const router = createBrowserRouter([
           { path: '/settings/privacy/export', element: <Export /> },
           { path: '/settings/security', element: <Security /> },
           { path: '/settings/privacy/erase', element: <Erase /> },
+          { path: '/community', element: <CommunityBoard /> },
+          { path: '/community/ask', element: <CommunityAsk /> },
+          { path: '/community/questions/:id', element: <CommunityQuestion /> },
+          { path: '/community/inbox', element: <CommunityInbox /> },
+          { path: '/community/notifications', element: <CommunityNotifications /> },
+          { path: '/community/profile', element: <CommunityProfile /> },
+          { path: '/community/people/:pseudonym', element: <CommunityPerson /> },
+          { path: '/community/guidelines', element: <CommunityGuidelines /> },
+          { path: '/community/moderation', element: <CommunityModeration /> },
           { path: '*', element: <NotFound /> },
         ],
       },

@@ -76,6 +76,9 @@ function SignedInNav({ displayName, role }: { displayName: string; role: Role })
             </li>
           ) : null}
           <li>
+            <NavLink to="/community">Community</NavLink>
+          </li>
+          <li>
             <NavLink to="/settings/notifications">Notification settings</NavLink>
           </li>
           <li>

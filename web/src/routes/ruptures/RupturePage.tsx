@@ -166,6 +166,9 @@ function RuptureView({
         <GoodMoments relationshipId={rupture.relationshipId} therapistName={therapist} compact />
       ) : null}
       {viewer === 'client' ? <Reflection rupture={rupture} therapist={therapist} /> : null}
+      {viewer === 'client' && rupture.status === 'repaired' ? (
+        <ShareStory rupture={rupture} />
+      ) : null}
       {viewer === 'client' ? <RemoveRecord rupture={rupture} therapist={therapist} /> : null}
     </Page>
   );
@@ -681,6 +684,28 @@ function RemoveRecord({ rupture, therapist }: { rupture: Rupture; therapist: str
         </button>
       </div>
       <FormMessage message={submit.message} />
+    </section>
+  );
+}
+
+/**
+ * A repaired rupture can help someone else: this opens the community's ask form with a draft made
+ * from the record, on this device only, for the person to edit. Nothing is posted from here.
+ */
+function ShareStory({ rupture }: { rupture: Rupture }) {
+  return (
+    <section aria-labelledby="share-story-heading" className="card">
+      <h2 id="share-story-heading">Could your story help someone?</h2>
+      <p>
+        You can share how this went with the community, under your pseudonym. You get a draft from
+        this record to change as you like; nothing is posted until you choose to. Please take out
+        names, your therapist's and anyone else's.
+      </p>
+      <p>
+        <Link to={`/community/ask?story=${encodeURIComponent(rupture.id)}`}>
+          Share this with the community
+        </Link>
+      </p>
     </section>
   );
 }
