@@ -5,6 +5,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { buildServer } from '../scripts/build-server.ts';
+import { BENCH_MODERATOR, benchCommunity, seedCommunity } from './community.ts';
 import {
   cpuSeconds,
   freePort,
@@ -110,6 +111,10 @@ async function benchDatabase(
     HOST: '127.0.0.1',
     ATTUNE_DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    // The community bench needs a moderator, and limits that do not turn its load into 429s.
+    ATTUNE_MODERATORS: BENCH_MODERATOR,
+    ATTUNE_COMMUNITY_ASKS_PER_HOUR: '100000000',
+    ATTUNE_COMMUNITY_ANSWERS_PER_HOUR: '100000000',
   };
   delete env.DATABASE_URL;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
@@ -205,6 +210,13 @@ async function benchDatabase(
     process.stdout.write(
       `/api/health while the page is under load  p99 ${healthUnderLoad.p99.toFixed(1)} ms  (page meanwhile ${Math.round(pageUnderLoad.rps)} req/s, p99 ${pageUnderLoad.p99.toFixed(1)} ms)\n`,
     );
+
+    const community = await seedCommunity(base);
+    const { board, ask, answer } = await benchCommunity(base, community, DURATION, CONNECTIONS);
+    process.stdout.write('\ncommunity (two trusted members, a board of 60 answered questions)\n');
+    process.stdout.write(`list the board (20)     ${format(board)}  ${ratio(board)}\n`);
+    process.stdout.write(`ask (public board)      ${format(ask)}  ${ratio(ask)}\n`);
+    process.stdout.write(`answer                  ${format(answer)}  ${ratio(answer)}\n`);
   } finally {
     await stop(server);
     fs.rmSync(dataDir, { recursive: true, force: true });
