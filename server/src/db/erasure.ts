@@ -1,7 +1,16 @@
 import { and, eq, gt, inArray, isNull, like, or, sql } from 'drizzle-orm';
 import { lockCaseload } from '../scheduling/fill.ts';
 import type { Db } from './client.ts';
-import { appointments, emailOutbox, messages, relationships, slots, users } from './schema.ts';
+import {
+  appointments,
+  communityProfiles,
+  communityQuestions,
+  emailOutbox,
+  messages,
+  relationships,
+  slots,
+  users,
+} from './schema.ts';
 
 /**
  * Erasing an account (DELETE /api/me, docs/api/privacy.md "Erasure"): every personal record of
@@ -41,6 +50,8 @@ export type ErasedAccount = {
  * - Both: sessions, recovery codes, the calendar feed, and emails addressed to them. Audit
  *   events of their actions on others' data stay with the actor set to null.
  */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function eraseAccount(
   db: Db,
   userId: string,
@@ -109,6 +120,19 @@ export async function eraseAccount(
             or(...relationshipIds.map((id) => like(emailOutbox.text, `%/relationships/${id}?%`))),
           );
       }
+    }
+
+    // Community posts go with the profile (foreign keys), except anonymous asks, which name no
+    // profile: the profile keeps, sealed, the ids of those still linked to it (docs/COMMUNITY.md).
+    const [profile] = await tx
+      .select({ anonymousAsks: communityProfiles.anonymousAsks })
+      .from(communityProfiles)
+      .where(eq(communityProfiles.userId, row.id));
+    const asks = (Array.isArray(profile?.anonymousAsks) ? profile.anonymousAsks : []).filter((id) =>
+      UUID.test(id),
+    );
+    if (asks.length > 0) {
+      await tx.delete(communityQuestions).where(inArray(communityQuestions.id, asks));
     }
 
     await tx.delete(emailOutbox).where(eq(emailOutbox.toAddress, row.email));

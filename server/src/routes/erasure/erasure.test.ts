@@ -723,6 +723,37 @@ describe('DELETE /api/me', () => {
     ).toEqual({});
   });
 
+  it('erases the person’s community profile and posts, anonymous asks included', async () => {
+    const asker = await buildClient(t.app, 'Asker');
+    const owner = await buildClient(t.app, 'Owner');
+    const tag = randomUUID().slice(0, 8);
+    const profile = (p: Person, pseudonym: string) =>
+      send(p, 'PUT', '/api/community/profile', {
+        pseudonym,
+        askBoxOpen: true,
+        allowAnonymous: true,
+      });
+    expect((await profile(asker, `asker${tag}`)).statusCode).toBe(200);
+    expect((await profile(owner, `owner${tag}`)).statusCode).toBe(200);
+    const ask = await ok<WithId>(
+      send(asker, 'POST', '/api/community/questions', {
+        body: 'How do you bring up a hard moment?',
+        to: `owner${tag}`,
+        anonymous: true,
+      }),
+      201,
+      'question',
+    );
+    const inbox = async () =>
+      (await ok<WithId[]>(send(owner, 'GET', '/api/community/inbox'), 200, 'items')).map(
+        (q) => q.id,
+      );
+    expect(await inbox()).toEqual([ask.id]);
+    expect((await erase(asker, { password: asker.password })).statusCode).toBe(204);
+    expect(await inbox()).toEqual([]);
+    expect((await send(owner, 'GET', `/api/community/profiles/asker${tag}`)).statusCode).toBe(404);
+  });
+
   it('is described in the OpenAPI document under privacy', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
       paths: Record<string, Record<string, { tags?: string[] }>>;
