@@ -50,11 +50,7 @@ export async function sweepAnonymousAskers(
  */
 export async function addOwnAsk(db: Db, profileId: string, questionId: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ asks: communityProfiles.anonymousAsks })
-      .from(communityProfiles)
-      .where(eq(communityProfiles.id, profileId))
-      .for('update');
+    const row = await lockOwnAsks(tx, profileId);
     if (!row) return;
     await tx
       .update(communityProfiles)
@@ -63,14 +59,22 @@ export async function addOwnAsk(db: Db, profileId: string, questionId: string): 
   });
 }
 
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** A profile's own (sealed) list of anonymous asks, locked until the transaction ends. */
+async function lockOwnAsks(tx: Tx, profileId: string) {
+  const [row] = await tx
+    .select({ asks: communityProfiles.anonymousAsks })
+    .from(communityProfiles)
+    .where(eq(communityProfiles.id, profileId))
+    .for('update');
+  return row;
+}
+
 /** Keeps in a profile's list only the asks still linked to their asker. */
 async function pruneOwnAsks(db: Db, profileId: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ asks: communityProfiles.anonymousAsks })
-      .from(communityProfiles)
-      .where(eq(communityProfiles.id, profileId))
-      .for('update');
+    const row = await lockOwnAsks(tx, profileId);
     const ids = Array.isArray(row?.asks) ? row.asks.filter((id) => typeof id === 'string') : [];
     const kept =
       ids.length === 0

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { configureCommunity, DEFAULT_COMMUNITY_CONFIG } from '../../community/config.ts';
 import { sweepAnonymousAskers } from '../../community/retention.ts';
 import { SEALED_PREFIX } from '../../crypto/cipher.ts';
@@ -14,12 +14,11 @@ import {
 } from '../../db/schema.ts';
 import type { RecordedRoute } from '../../security/attack-world.ts';
 import { buildClient, type Person } from '../../test/factories.ts';
-import { startTestApp, type TestApp } from '../../test/harness.ts';
+import type { TestApp } from '../../test/harness.ts';
 import { buildRelationship } from '../../test/world.ts';
 import {
   answer,
   ask,
-  buildModerator,
   buildPeer,
   errorOf,
   get,
@@ -28,6 +27,7 @@ import {
   type Peer,
   type QuestionJson,
   trust,
+  useCommunityApp,
 } from './community-world.ts';
 
 // Every route the app registers, so the scan below can prove it called each community route.
@@ -39,13 +39,7 @@ vi.mock('fastify', async (importOriginal) => {
 
 let t: TestApp;
 let moderator: Person;
-beforeAll(async () => {
-  t = await startTestApp();
-  moderator = await buildModerator(t.app, t.services.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
+useCommunityApp((world) => ({ t, moderator } = world));
 
 type Seen = { who: string; method: string; url: string; status: number; body: string };
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { z } from 'zod';
 import { grantModerator } from '../../community/moderators.ts';
 import type { Db } from '../../db/client.ts';
 import { buildClient, buildTherapist, type Person } from '../../test/factories.ts';
+import { startTestApp, type TestApp } from '../../test/harness.ts';
 import type { Answer, OwnProfile, Question } from './schema.ts';
 
 /** Test worlds of the community, built through the API (tests only). */
@@ -60,6 +61,32 @@ export async function buildModerator(app: FastifyInstance, db: Db): Promise<Pers
   const person = await buildClient(app, 'Morgan');
   expect(await grantModerator(db, person.email)).toBe('granted');
   return person;
+}
+
+/**
+ * What every community test file starts from: a test app with a moderator, started before the
+ * file's tests (handed to `set`) and closed after them.
+ */
+export function useCommunityApp(set: (world: { t: TestApp; moderator: Person }) => void): void {
+  let t: TestApp | undefined;
+  beforeAll(async () => {
+    t = await startTestApp();
+    set({ t, moderator: await buildModerator(t.app, t.services.db) });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+}
+
+/** A peer whose board posts are published at once: their first post approved by `moderator`. */
+export async function buildTrustedPeer(
+  app: FastifyInstance,
+  moderator: Person,
+  options: Parameters<typeof buildPeer>[1] = {},
+): Promise<Peer> {
+  const peer = await buildPeer(app, options);
+  await trust(peer, moderator);
+  return peer;
 }
 
 export async function ask(

@@ -1,31 +1,24 @@
 import { count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { communityAnswers, communityProfiles, communityQuestions } from '../../db/schema.ts';
 import { buildClient, type Person } from '../../test/factories.ts';
-import { startTestApp, type TestApp } from '../../test/harness.ts';
+import type { TestApp } from '../../test/harness.ts';
 import {
   answer,
   ask,
-  buildModerator,
   buildPeer,
+  buildTrustedPeer,
   errorOf,
   get,
   newPseudonym,
-  type Peer,
   type ProfileJson,
   type QuestionJson,
-  trust,
+  useCommunityApp,
 } from './community-world.ts';
 
 let t: TestApp;
 let moderator: Person;
-beforeAll(async () => {
-  t = await startTestApp();
-  moderator = await buildModerator(t.app, t.services.db);
-});
-afterAll(async () => {
-  await t?.close();
-});
+useCommunityApp((world) => ({ t, moderator } = world));
 
 const questionCount = async () =>
   Number((await t.services.db.select({ n: count() }).from(communityQuestions))[0]?.n);
@@ -33,11 +26,8 @@ const answerCount = async () =>
   Number((await t.services.db.select({ n: count() }).from(communityAnswers))[0]?.n);
 
 /** A peer whose board posts are published at once. */
-async function trustedPeer(options: Parameters<typeof buildPeer>[1] = {}): Promise<Peer> {
-  const peer = await buildPeer(t.app, options);
-  await trust(peer, moderator);
-  return peer;
-}
+const trustedPeer = (options: Parameters<typeof buildPeer>[1] = {}) =>
+  buildTrustedPeer(t.app, moderator, options);
 
 describe('signed out', () => {
   it('answers 401 on every community route', async () => {

@@ -11,7 +11,7 @@ import {
   communityQuestions,
   communityReports,
 } from '../../db/schema.ts';
-import { AppError, invalidInput, notFound } from '../../errors.ts';
+import { invalidInput, notFound } from '../../errors.ts';
 import { requireUser, signedIn } from '../../plugins/auth.ts';
 import { isId } from '../../policies/relationship.ts';
 import type { Services } from '../../services.ts';
@@ -19,6 +19,7 @@ import { type ModerationOutcome, notify } from './notify.ts';
 import {
   type AnswerRow,
   askerProfileIdOf,
+  authorUnknown,
   type ProfileRow,
   profileByPseudonym,
   type QuestionRow,
@@ -33,13 +34,6 @@ import {
 
 type QueueItemJson = z.infer<typeof QueueItem>;
 type ReportRow = typeof communityReports.$inferSelect;
-
-const authorUnknown = () =>
-  new AppError(
-    409,
-    'author_unknown',
-    'Attune no longer keeps who wrote this (it is past the retention), so there is nobody to suspend or reinstate. You can still remove it.',
-  );
 
 export const moderationRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,

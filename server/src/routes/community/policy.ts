@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import type { FastifyRequest } from 'fastify';
 import type { SessionUser } from '../../auth/sessions.ts';
 import type { Db } from '../../db/client.ts';
 import {
@@ -9,6 +10,7 @@ import {
   communityQuestions,
 } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { requireUser } from '../../plugins/auth.ts';
 import { isId } from '../../policies/relationship.ts';
 import { PSEUDONYM } from './schema.ts';
 
@@ -50,6 +52,22 @@ export const suspended = (reason: string | null) =>
 export const ownPost = () =>
   new AppError(400, 'own_post', 'This is your own post or profile, so this does not apply.');
 
+/** 409: the ask is past the retention, so nobody is known to block. */
+export const askerForgotten = () =>
+  new AppError(
+    409,
+    'asker_forgotten',
+    'This ask is old enough that Attune no longer keeps who sent it, so there is nobody to block.',
+  );
+
+/** 409: the post is past the retention, so nobody is known to suspend or reinstate. */
+export const authorUnknown = () =>
+  new AppError(
+    409,
+    'author_unknown',
+    'Attune no longer keeps who wrote this (it is past the retention), so there is nobody to suspend or reinstate. You can still remove it.',
+  );
+
 export async function profileOfUser(db: Db, userId: string): Promise<ProfileRow | null> {
   const [row] = await db
     .select()
@@ -83,6 +101,11 @@ export async function loadViewer(db: Db, user: SessionUser, preferences = true):
   };
 }
 
+/** The signed-in caller as a viewer, without their mutes and mute words. */
+export function signedInViewer(db: Db, request: FastifyRequest): Promise<Viewer> {
+  return loadViewer(db, requireUser(request), false);
+}
+
 /** The viewer's profile, or 403 `profile_required`. */
 export function requireProfile(viewer: Viewer): ProfileRow {
   if (!viewer.profile) throw profileRequired();
@@ -109,6 +132,18 @@ export async function profileByPseudonym(
     .where(sql`lower(${communityProfiles.pseudonym}) = ${name.toLowerCase()}`)
     .limit(1);
   return row;
+}
+
+/** Someone else's profile by pseudonym: unknown, 404; `myProfileId`'s own, 400 `own_post`. */
+export async function otherProfileByPseudonym(
+  db: Db,
+  pseudonym: string,
+  myProfileId: string | undefined,
+): Promise<ProfileRow> {
+  const profile = await profileByPseudonym(db, pseudonym);
+  if (!profile) throw notFound();
+  if (profile.id === myProfileId) throw ownPost();
+  return profile;
 }
 
 /** Whether the viewer asked this question (named or anonymous). */

@@ -29,6 +29,8 @@ import {
   profileByPseudonym,
   requirePoster,
   requireProfile,
+  signedInViewer,
+  type Viewer,
   visibleAnswer,
   visibleQuestion,
 } from './policy.ts';
@@ -115,8 +117,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       },
     },
     async (request, reply) => {
-      const user = requireUser(request);
-      const viewer = await loadViewer(db, user, false);
+      const viewer = await signedInViewer(db, request);
       const me = requirePoster(viewer);
       const body = request.body;
       let anonymous = body.anonymous ?? false;
@@ -153,7 +154,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
         if (anonymous && !to.allowAnonymous) throw anonymousNotAllowed();
       }
 
-      await hit(db, 'ask', user.id, config().asks);
+      await hit(db, 'ask', viewer.user.id, config().asks);
 
       const delivered = to ? !(await isBlocked(db, to, me)) : true;
       const crisis = hasCrisisLanguage(
@@ -357,8 +358,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       },
     },
     async (request, reply) => {
-      const user = requireUser(request);
-      const viewer = await loadViewer(db, user, false);
+      const viewer = await signedInViewer(db, request);
       // What the caller may not see does not exist for them, profile or not (404 first).
       const q = await visibleQuestion(db, viewer, request.params.id);
       const me = requirePoster(viewer);
@@ -374,7 +374,7 @@ export const questionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
       if (isPrivate && isAsker(viewer, q)) {
         throw invalidInput({ private: 'This is your own question.' });
       }
-      await hit(db, 'answer', user.id, config().answers);
+      await hit(db, 'answer', viewer.user.id, config().answers);
       const crisis = hasCrisisLanguage(`${body.contentWarning ?? ''}\n${body.body}`);
       // Private answers are not on the board; public ones wait for a moderator until trusted.
       const status = isPrivate || me.trustedAt ? 'published' : 'held';
@@ -418,49 +418,52 @@ export const questionRoutes: FastifyPluginAsyncZod<{ services: Services }> = asy
     },
   );
 
-  app.put(
-    '/api/community/questions/:id/helped',
-    {
-      onRequest: signedIn,
-      schema: {
-        tags,
-        params: IdParams,
-        body: HelpedBody,
-        description:
-          '"This helped": marks (or unmarks) a question I may see; not my own (400 `own_post`). Answers only whether I marked it and whether anybody did: there are no counts.',
-        response: { 200: HelpedResponse },
+  /** A "this helped" route: `find` is the post the viewer may see, and whether it is their own. */
+  const helpedRoute = (
+    url: string,
+    description: string,
+    find: (
+      viewer: Viewer,
+      id: string,
+    ) => Promise<{ target: { questionId: string } | { answerId: string }; own: boolean }>,
+  ) =>
+    app.put(
+      url,
+      {
+        onRequest: signedIn,
+        schema: {
+          tags,
+          params: IdParams,
+          body: HelpedBody,
+          description,
+          response: { 200: HelpedResponse },
+        },
       },
-    },
-    async (request) => {
-      const viewer = await loadViewer(db, requireUser(request), false);
-      const q = await visibleQuestion(db, viewer, request.params.id);
-      const me = requireProfile(viewer);
-      if (isAsker(viewer, q)) throw ownPost();
-      await setHelped(db, me.id, { questionId: q.id }, request.body.helped);
-      return { helped: await helpedFor(db, viewer, { questionId: q.id }) };
+      async (request) => {
+        const viewer = await signedInViewer(db, request);
+        const { target, own } = await find(viewer, request.params.id);
+        const me = requireProfile(viewer);
+        if (own) throw ownPost();
+        await setHelped(db, me.id, target, request.body.helped);
+        return { helped: await helpedFor(db, viewer, target) };
+      },
+    );
+
+  helpedRoute(
+    '/api/community/questions/:id/helped',
+    '"This helped": marks (or unmarks) a question I may see; not my own (400 `own_post`). Answers only whether I marked it and whether anybody did: there are no counts.',
+    async (viewer, id) => {
+      const q = await visibleQuestion(db, viewer, id);
+      return { target: { questionId: q.id }, own: isAsker(viewer, q) };
     },
   );
 
-  app.put(
+  helpedRoute(
     '/api/community/answers/:id/helped',
-    {
-      onRequest: signedIn,
-      schema: {
-        tags,
-        params: IdParams,
-        body: HelpedBody,
-        description:
-          '"This helped" on an answer I may see; not my own (400 `own_post`). No counts.',
-        response: { 200: HelpedResponse },
-      },
-    },
-    async (request) => {
-      const viewer = await loadViewer(db, requireUser(request), false);
-      const { a } = await visibleAnswer(db, viewer, request.params.id);
-      const me = requireProfile(viewer);
-      if (a.authorProfileId === me.id) throw ownPost();
-      await setHelped(db, me.id, { answerId: a.id }, request.body.helped);
-      return { helped: await helpedFor(db, viewer, { answerId: a.id }) };
+    '"This helped" on an answer I may see; not my own (400 `own_post`). No counts.',
+    async (viewer, id) => {
+      const { a } = await visibleAnswer(db, viewer, id);
+      return { target: { answerId: a.id }, own: a.authorProfileId === viewer.profile?.id };
     },
   );
 };

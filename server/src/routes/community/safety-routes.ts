@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { communityConfig } from '../../community/config.ts';
 import { normalizeMuteWord } from '../../community/mute-words.ts';
 import { hit } from '../../community/rate-limit.ts';
 import { allRefs, makeRef } from '../../community/refs.ts';
+import type { Db } from '../../db/client.ts';
 import {
   communityBlocks,
   communityMutes,
@@ -14,19 +15,21 @@ import {
   communityQuestions,
   communityReports,
 } from '../../db/schema.ts';
-import { AppError, notFound } from '../../errors.ts';
+import { notFound } from '../../errors.ts';
 import { requireUser, signedIn } from '../../plugins/auth.ts';
 import { isId } from '../../policies/relationship.ts';
 import type { Services } from '../../services.ts';
 import { CARE_MESSAGE, type ModerationOutcome, notify } from './notify.ts';
 import {
+  askerForgotten,
   askerProfileIdOf,
   isAsker,
-  loadViewer,
+  otherProfileByPseudonym,
   ownPost,
   profileByPseudonym,
   profileOfUser,
   requireProfile,
+  signedInViewer,
   visibleAnswer,
   visibleQuestion,
 } from './policy.ts';
@@ -53,13 +56,6 @@ import {
 
 type BlockRow = typeof communityBlocks.$inferSelect;
 
-const askerForgotten = () =>
-  new AppError(
-    409,
-    'asker_forgotten',
-    'This ask is old enough that Attune no longer keeps who sent it, so there is nobody to block.',
-  );
-
 export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
@@ -80,8 +76,8 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (request, reply) => {
-      const user = requireUser(request);
-      const viewer = await loadViewer(db, user, false);
+      const viewer = await signedInViewer(db, request);
+      const { user } = viewer;
       const body = request.body;
       let target: { questionId?: string; answerId?: string; profileId?: string };
       let authorProfileId: string | null;
@@ -99,9 +95,7 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         authorProfileId = a.authorProfileId;
         targetId = a.id;
       } else {
-        const profile = await profileByPseudonym(db, body.targetId);
-        if (!profile) throw notFound();
-        if (profile.id === viewer.profile?.id) throw ownPost();
+        const profile = await otherProfileByPseudonym(db, body.targetId, viewer.profile?.id);
         target = { profileId: profile.id };
         authorProfileId = profile.id;
         targetId = profile.pseudonym;
@@ -111,11 +105,15 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         body.targetType,
         target.questionId ?? target.answerId ?? target.profileId ?? '',
       ];
-      const [existing] = await db
-        .select()
-        .from(communityReports)
-        .where(inArray(communityReports.reporterKey, allRefs('report', parts)))
-        .limit(1);
+      const sameReport = async () =>
+        (
+          await db
+            .select()
+            .from(communityReports)
+            .where(inArray(communityReports.reporterKey, allRefs('report', parts)))
+            .limit(1)
+        )[0];
+      const existing = await sameReport();
       const present = (row: typeof communityReports.$inferSelect) => ({
         report: {
           id: row.id,
@@ -155,11 +153,7 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
         .returning();
       if (!row) {
         // The same report at the same moment from another tab: answer with that one.
-        const [again] = await db
-          .select()
-          .from(communityReports)
-          .where(inArray(communityReports.reporterKey, allRefs('report', parts)))
-          .limit(1);
+        const again = await sameReport();
         if (!again) throw notFound();
         return reply.status(201).send(present(again));
       }
@@ -189,8 +183,7 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (request, reply) => {
-      const user = requireUser(request);
-      const viewer = await loadViewer(db, user, false);
+      const viewer = await signedInViewer(db, request);
       const me = requireProfile(viewer);
       const body = request.body;
       let blockedProfileId: string | null = null;
@@ -206,30 +199,20 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
           if (!blockedProfileId) throw askerForgotten();
         }
       } else {
-        const profile = await profileByPseudonym(db, body.pseudonym ?? '');
-        if (!profile) throw notFound();
-        if (profile.id === me.id) throw ownPost();
+        const profile = await otherProfileByPseudonym(db, body.pseudonym ?? '', me.id);
         blockedProfileId = profile.id;
       }
 
       let row: BlockRow | undefined;
       if (blockedProfileId) {
-        [row] = await db
-          .insert(communityBlocks)
-          .values({ id: randomUUID(), ownerProfileId: me.id, blockedProfileId })
-          .onConflictDoNothing()
-          .returning();
-        row ??= (
-          await db
-            .select()
-            .from(communityBlocks)
-            .where(
-              and(
-                eq(communityBlocks.ownerProfileId, me.id),
-                eq(communityBlocks.blockedProfileId, blockedProfileId),
-              ),
-            )
-        )[0];
+        row = await insertBlock(
+          db,
+          { id: randomUUID(), ownerProfileId: me.id, blockedProfileId },
+          and(
+            eq(communityBlocks.ownerProfileId, me.id),
+            eq(communityBlocks.blockedProfileId, blockedProfileId),
+          ),
+        );
       } else if (questionId) {
         const [q] = await db
           .select()
@@ -248,23 +231,17 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
           .limit(1);
         if (!row) {
           const { ref, keyId } = makeRef('block-asker', [me.id, asker.userId]);
-          [row] = await db
-            .insert(communityBlocks)
-            .values({
+          row = await insertBlock(
+            db,
+            {
               id: randomUUID(),
               ownerProfileId: me.id,
               askerRef: ref,
               refKeyId: keyId,
               questionKey: makeRef('block-question', [me.id, questionId]).ref,
-            })
-            .onConflictDoNothing()
-            .returning();
-          row ??= (
-            await db
-              .select()
-              .from(communityBlocks)
-              .where(inArray(communityBlocks.questionKey, questionKeys))
-          )[0];
+            },
+            inArray(communityBlocks.questionKey, questionKeys),
+          );
         }
         // The ask it was made from leaves the inbox; other asks stay as they are, so that
         // nothing shows which other asks came from the same person.
@@ -343,10 +320,8 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (request, reply) => {
-      const me = requireProfile(await loadViewer(db, requireUser(request), false));
-      const profile = await profileByPseudonym(db, request.body.pseudonym);
-      if (!profile) throw notFound();
-      if (profile.id === me.id) throw ownPost();
+      const me = requireProfile(await signedInViewer(db, request));
+      const profile = await otherProfileByPseudonym(db, request.body.pseudonym, me.id);
       await db
         .insert(communityMutes)
         .values({ profileId: me.id, mutedProfileId: profile.id })
@@ -441,7 +416,7 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
       },
     },
     async (request) => {
-      const me = requireProfile(await loadViewer(db, requireUser(request), false));
+      const me = requireProfile(await signedInViewer(db, request));
       const words = [...new Set(request.body.words.map(normalizeMuteWord))];
       await db
         .update(communityProfiles)
@@ -535,6 +510,16 @@ export const safetyRoutes: FastifyPluginAsyncZod<{ services: Services }> = async
     },
   );
 };
+
+/** Inserts a block; when it is there already, the one that `existing` finds. */
+async function insertBlock(
+  db: Db,
+  values: typeof communityBlocks.$inferInsert,
+  existing: SQL | undefined,
+): Promise<BlockRow | undefined> {
+  const [row] = await db.insert(communityBlocks).values(values).onConflictDoNothing().returning();
+  return row ?? (await db.select().from(communityBlocks).where(existing))[0];
+}
 
 function presentBlock(row: BlockRow, names: Map<string, string>) {
   const pseudonym = row.blockedProfileId ? (names.get(row.blockedProfileId) ?? null) : null;

@@ -23,7 +23,7 @@ import { Page } from '../../components/Page';
 import { useLocalDraft } from '../../components/useLocalDraft';
 import { repairWords } from '../ruptures/ruptureWords';
 import { useCrisisCheck } from './CrisisCheck';
-import { CheckField, TextAreaField, TextField } from './Fields';
+import { CheckField, ContentNoteField, DraftBodyField, TextField } from './Fields';
 import { GuidelinesLink } from './Guidelines';
 import { questionHeading } from './Post';
 import { CommunityShell, type WithProfile } from './Shell';
@@ -387,21 +387,15 @@ function AskForm({
             submit.fieldErrors.title ? `Please keep it under ${LIMITS.title} characters.` : null
           }
         />
-        <TextAreaField
+        <DraftBodyField
           label="Your question"
-          description={`Kept on this device as you type${restored ? ', and what you wrote before is here' : ''}.`}
+          restored={restored}
           value={draft.body}
-          onChange={(body) => {
-            change({ body });
-            submit.clearFieldError('body');
-          }}
-          error={
-            problem ??
-            (submit.fieldErrors.body ? (bodyProblem(draft.body) ?? 'Please check this.') : null)
-          }
-          required
+          onChange={(body) => change({ body })}
+          problem={problem}
+          check={bodyProblem}
+          submit={submit}
           maxLength={LIMITS.question}
-          rows={8}
           inputRef={bodyRef}
         />
         {onBoard ? (
@@ -438,17 +432,11 @@ function AskForm({
             )}
           </fieldset>
         ) : null}
-        <TextField
-          label="Content note (if it's needed)"
+        <ContentNoteField
           description="If it touches on something heavy, like self-harm, suicide or abuse, name it in a few words. Others see the note first and choose when to read."
           value={draft.contentWarning}
           onChange={(contentWarning) => change({ contentWarning })}
-          maxLength={LIMITS.contentWarning}
-          error={
-            submit.fieldErrors.contentWarning
-              ? `Please keep it under ${LIMITS.contentWarning} characters.`
-              : null
-          }
+          tooLong={Boolean(submit.fieldErrors.contentWarning)}
         />
         {canBeAnonymous ? (
           <CheckField

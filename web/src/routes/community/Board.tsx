@@ -1,5 +1,6 @@
 import { Link, useSearchParams } from 'react-router';
 import { type Question, useBoard, useTags } from '../../api/community';
+import { LoadFailed } from '../../components/LoadFailed';
 import { Page } from '../../components/Page';
 import { SelectField } from '../../components/SelectField';
 import { QuestionBody, questionHeading } from './Post';
@@ -74,12 +75,7 @@ function Board({ context }: { context: CommunityContext }) {
       {board.isPending ? (
         <p className="quiet">Loading…</p>
       ) : board.isError ? (
-        <div className="form-message" role="alert">
-          <p>We couldn't load the board just now. {board.error.message}</p>
-          <button type="button" className="button" onClick={() => void board.refetch()}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="the board" error={board.error} onRetry={board.refetch} />
       ) : questions.length === 0 ? (
         <p className="empty">
           {tag

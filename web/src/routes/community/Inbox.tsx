@@ -1,5 +1,6 @@
 import { Link } from 'react-router';
 import { type OwnProfile, useInbox } from '../../api/community';
+import { LoadFailed } from '../../components/LoadFailed';
 import { Page } from '../../components/Page';
 import { BlockAsker } from './BlockAsker';
 import { Body, CareLine, Fold, headingIsBody, questionHeading } from './Post';
@@ -36,12 +37,7 @@ function Inbox({ me }: { me: OwnProfile }) {
       {inbox.isPending ? (
         <p className="quiet">Loading…</p>
       ) : inbox.isError ? (
-        <div className="form-message" role="alert">
-          <p>We couldn't load your ask box just now. {inbox.error.message}</p>
-          <button type="button" className="button" onClick={() => void inbox.refetch()}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="your ask box" error={inbox.error} onRetry={inbox.refetch} />
       ) : inbox.data.length === 0 ? (
         <p className="empty">
           Nothing here yet. When someone asks you something, it waits here for you, for as long as

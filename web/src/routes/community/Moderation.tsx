@@ -15,6 +15,7 @@ import {
 import { useAnnounce } from '../../components/Announcer';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Page } from '../../components/Page';
+import { DialogActions } from './DialogActions';
 import { TextAreaField } from './Fields';
 import { Body } from './Post';
 import { type CommunityContext, CommunityShell } from './Shell';
@@ -308,19 +309,14 @@ function ReasonForm({
         maxLength={LIMITS.reason}
         rows={3}
       />
-      {problem ? (
-        <p role="alert" className="form-message">
-          {problem}
-        </p>
-      ) : null}
-      <div className="dialog-actions">
-        <Button className="button button-quiet" onPress={close} autoFocus>
-          Keep it
-        </Button>
-        <Button type="submit" className="button button-primary" isPending={pending}>
-          {pending ? 'One moment…' : confirm}
-        </Button>
-      </div>
+      <DialogActions
+        problem={problem}
+        close={close}
+        cancel="Keep it"
+        pending={pending}
+        pendingLabel="One moment…"
+        submit={confirm}
+      />
     </form>
   );
 }

@@ -7,6 +7,7 @@ import {
   markNotificationsSeen,
   useCommunityNotifications,
 } from '../../api/community';
+import { LoadFailed } from '../../components/LoadFailed';
 import { Page } from '../../components/Page';
 import { ResourceList } from './Resources';
 import { CommunityShell } from './Shell';
@@ -42,12 +43,7 @@ function Notifications() {
       {notes.isPending ? (
         <p className="quiet">Loading…</p>
       ) : notes.isError ? (
-        <div className="form-message" role="alert">
-          <p>We couldn't load your notifications just now. {notes.error.message}</p>
-          <button type="button" className="button" onClick={() => void notes.refetch()}>
-            Try again
-          </button>
-        </div>
+        <LoadFailed what="your notifications" error={notes.error} onRetry={notes.refetch} />
       ) : notes.data.length === 0 ? (
         <p className="empty">
           Nothing here yet. When someone answers you or asks you something, you'll find it here.

@@ -21,7 +21,7 @@ import { useLocalDraft } from '../../components/useLocalDraft';
 import type { Posted } from './Ask';
 import { BlockAsker } from './BlockAsker';
 import { useCrisisCheck } from './CrisisCheck';
-import { TextAreaField, TextField } from './Fields';
+import { ContentNoteField, DraftBodyField } from './Fields';
 import { GuidelinesLink } from './Guidelines';
 import { AnswerList, QuestionBody, questionHeading } from './Post';
 import { type CommunityContext, CommunityShell } from './Shell';
@@ -301,34 +301,22 @@ function AnswerForm({ question, me }: { question: Question; me: OwnProfile }) {
             : ''}
         </p>
         <FormMessage message={submit.message} />
-        <TextAreaField
+        <DraftBodyField
           label="Your answer"
-          description={`Kept on this device as you type${restored ? ', and what you wrote before is here' : ''}.`}
+          restored={restored}
           value={draft.body}
-          onChange={(body) => {
-            change({ body });
-            submit.clearFieldError('body');
-          }}
-          error={
-            problem ??
-            (submit.fieldErrors.body ? (answerProblem(draft.body) ?? 'Please check this.') : null)
-          }
-          required
+          onChange={(body) => change({ body })}
+          problem={problem}
+          check={answerProblem}
+          submit={submit}
           maxLength={LIMITS.answer}
-          rows={8}
           inputRef={bodyRef}
         />
-        <TextField
-          label="Content note (if it's needed)"
+        <ContentNoteField
           description="If your answer touches on something heavy, name it in a few words."
           value={draft.contentWarning}
           onChange={(contentWarning) => change({ contentWarning })}
-          maxLength={LIMITS.contentWarning}
-          error={
-            submit.fieldErrors.contentWarning
-              ? `Please keep it under ${LIMITS.contentWarning} characters.`
-              : null
-          }
+          tooLong={Boolean(submit.fieldErrors.contentWarning)}
         />
         <GuidelinesLink />
         <button

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import { LIMITS, type ReportReason, report, type TargetType } from '../../api/community';
 import { useAnnounce } from '../../components/Announcer';
+import { DialogActions } from './DialogActions';
 import { TextAreaField } from './Fields';
 import { REPORT_REASONS } from './words';
 
@@ -152,19 +153,14 @@ function ReportForm({
         maxLength={LIMITS.reportNote}
         rows={3}
       />
-      {problem ? (
-        <p role="alert" className="form-message">
-          {problem}
-        </p>
-      ) : null}
-      <div className="dialog-actions">
-        <Button className="button button-quiet" onPress={close} autoFocus>
-          Cancel
-        </Button>
-        <Button type="submit" className="button button-primary" isPending={pending}>
-          {pending ? 'Sending…' : 'Send report'}
-        </Button>
-      </div>
+      <DialogActions
+        problem={problem}
+        close={close}
+        cancel="Cancel"
+        pending={pending}
+        pendingLabel="Sending…"
+        submit="Send report"
+      />
     </form>
   );
 }
