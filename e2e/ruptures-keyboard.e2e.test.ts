@@ -190,14 +190,14 @@ describe('the rupture flow by keyboard alone', () => {
     // Step 3 is skipped. From deep in the flow, the crisis link is still one link away, and
     // coming back finds the flow where it was.
     await checkStep(robin, 3);
-    await tabTo(robin, helpLink(robin), { max: 12, backwards: true });
+    await tabTo(robin, helpLink(robin), { max: 13, backwards: true });
     await robin.keyboard.press('Enter');
     await waitForHeading(robin, 'Need help now?');
     await robin.goBack();
     await waitForHeading(robin, 'Write about what happened');
     await stepHeading(robin, 3).waitFor();
     await tabTo(robin, robin.getByLabel('Does it remind you of anything from before?'), {
-      max: 12,
+      max: 13,
     });
     await nextStep(robin, 4, 'Space', 3);
 
@@ -280,7 +280,7 @@ describe('the rupture flow by keyboard alone', () => {
 
     // Stop sharing, and share again after the preview: focus stays with the choice each time.
     const stop = robin.getByRole('button', { name: 'Stop sharing' });
-    await tabTo(robin, stop, { max: 10 });
+    await tabTo(robin, stop, { max: 11 });
     await robin.keyboard.press('Enter');
     await robin.getByText('Private: only you can see this.').waitFor();
     await status(robin, 'Dr. Lee can no longer see it.');
