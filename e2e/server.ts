@@ -1,9 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newDataKey } from '../server/src/crypto/cipher.ts';
+import { writeKeyFile } from '../server/src/crypto/keys.ts';
 
 export type RunningServer = {
   /** The base URL, e.g. http://127.0.0.1:41234 */
@@ -52,6 +56,20 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 }
 
 /**
+ * On a PostgreSQL server, every test file's server works in the one database the run made, so
+ * they must seal text with one key (a server refuses a database whose text needs a key it lacks):
+ * one key file per database, made by the first server's test file. With PGlite each server has
+ * its own data directory, and its own key in it.
+ */
+function sharedKeyFile(databaseUrl: string | undefined): string | undefined {
+  if (!databaseUrl) return undefined;
+  const name = createHash('sha256').update(databaseUrl).digest('hex').slice(0, 16);
+  const file = path.join(os.tmpdir(), `attune-e2e-${name}.key`);
+  if (!existsSync(file)) writeKeyFile(file, [newDataKey()]);
+  return file;
+}
+
+/**
  * Starts the real Attune server (Node 24, `server/src/main.ts`) on a free port with a fresh data
  * directory. DATABASE_URL passes through unchanged, so the server uses PostgreSQL when the test
  * runner provides one and embedded PGlite otherwise. The server serves the built web app.
@@ -59,6 +77,7 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
 export async function startServer(): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'attune-e2e-'));
+  const keyFile = sharedKeyFile(process.env.DATABASE_URL);
   const url = `http://127.0.0.1:${port}`;
   let log = '';
 
@@ -69,6 +88,7 @@ export async function startServer(): Promise<RunningServer> {
       PORT: String(port),
       HOST: '127.0.0.1',
       ATTUNE_DATA_DIR: dataDir,
+      ...(keyFile ? { ATTUNE_SECRET_KEY_FILE: keyFile } : {}),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
