@@ -102,8 +102,3 @@ export function unseal(column: string, stored: string, keyring = installedKeyrin
     throw new KeyringError(`A stored value of ${column} does not open with key ${keyId}.`);
   }
 }
-
-/** Whether a stored value is sealed with the given key. */
-export function sealedWith(stored: string, keyId: string): boolean {
-  return stored.startsWith(`${SEALED_PREFIX}${keyId}.`);
-}

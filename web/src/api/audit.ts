@@ -110,7 +110,7 @@ export function eventWords(
 /** The person's own sign-in events and account changes, in words. */
 export const ACCOUNT_EVENT_WORDS: Record<string, string> = {
   'sign-in': 'Signed in',
-  'sign-in-failed': 'Someone tried to sign in with a wrong password',
+  'sign-in-failed': 'A sign-in with a password that did not match',
   'sign-in-code-failed': 'The right password, with a code that did not work',
   'sign-out': 'Signed out',
   'password-changed': 'Password changed',
